@@ -1,0 +1,1 @@
+"""mailbaton: the Baton Pass Protocol over email."""

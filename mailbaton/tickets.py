@@ -1,0 +1,265 @@
+"""The state machine: every change writes its events and its outgoing mail in one transaction."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address as HeaderAddress
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import outbox
+from .classify import NewHandoff, Rejection, ReplyHints
+from .compose import Composer, FileToSend
+from .config import Settings
+from .models import PENDING, REJECTED, Counter, Event, Outbox, StoredAttachment, Ticket
+from .parse import ParsedMail
+
+KNOWN_FIELDS = ("title", "due", "notes", "catcher", "attached")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What every state change needs besides the session: settings and the templates."""
+
+    settings: Settings
+    composer: Composer
+
+    @property
+    def sender(self) -> HeaderAddress:
+        return header_address(self.settings.smtp.from_name, self.settings.mailbox.address)
+
+    def reply_address(self, token: str | None) -> HeaderAddress | None:
+        if not token or not self.settings.mailbox.plus_addressing:
+            return None
+        local, _, domain = self.settings.mailbox.address.partition("@")
+        return header_address(self.settings.smtp.from_name, f"{local}+{token}@{domain}")
+
+
+def header_address(name: str, addr: str) -> HeaderAddress:
+    local, _, domain = addr.partition("@")
+    return HeaderAddress(display_name=name, username=local, domain=domain)
+
+
+def first_name(name: str, addr: str) -> str:
+    return name.split()[0].strip(",") if name.strip() else addr
+
+
+def display(name: str, addr: str) -> str:
+    return f"{name} <{addr}>" if name else addr
+
+
+def next_number(session: Session, sequence: str) -> int:
+    # Row lock on PostgreSQL; SQLite serialises writers anyway.
+    counter = session.scalars(
+        select(Counter).where(Counter.name == sequence).with_for_update()
+    ).one_or_none()
+    if counter is None:
+        counter = Counter(name=sequence, value=0)
+        session.add(counter)
+    counter.value += 1
+    session.flush()
+    return counter.value
+
+
+def ticket_context(ticket: Ticket) -> dict[str, Any]:
+    """What templates may see of a ticket: plain values only (they run sandboxed)."""
+    fields = json.loads(ticket.fields_json or "{}")
+    return {
+        "ref": ticket.ref,
+        "state": ticket.state,
+        "title": ticket.title,
+        "thrower": ticket.thrower,
+        "thrower_name": ticket.thrower_name or ticket.thrower,
+        "thrower_display": display(ticket.thrower_name, ticket.thrower),
+        "thrower_first": first_name(ticket.thrower_name, ticket.thrower),
+        "catcher": ticket.catcher or "",
+        "catcher_name": ticket.catcher_name or ticket.catcher or "",
+        "catcher_display": display(ticket.catcher_name, ticket.catcher or ""),
+        "catcher_first": first_name(ticket.catcher_name, ticket.catcher or ""),
+        "due": ticket.due,
+        "notes": ticket.notes,
+        "extra_fields": [(k, v) for k, v in fields.items() if k not in KNOWN_FIELDS],
+        "files": [a.filename for a in ticket.attachments],
+        "created_at": ticket.created_at,
+        "deadline": ticket.deadline,
+    }
+
+
+def open_ticket(
+    session: Session, desk: Desk, handoff: NewHandoff, mail: ParsedMail, now: datetime
+) -> Ticket:
+    settings = desk.settings
+    number = next_number(session, "ticket")
+    ticket = Ticket(
+        ref=f"{settings.protocol.ticket_prefix}-{number}",
+        state=PENDING,
+        title=handoff.title,
+        subject=handoff.subject,
+        thrower=handoff.thrower.addr,
+        thrower_name=handoff.thrower.name,
+        catcher=handoff.catcher.addr,
+        catcher_name=handoff.catcher.name,
+        due=handoff.due,
+        notes=handoff.notes,
+        fields_json=json.dumps(handoff.fields, ensure_ascii=False),
+        reply_token=secrets.token_hex(6),
+        handoff_message_id=mail.message_id,
+        created_at=now,
+        deadline=now + settings.escalation.after,
+        escalations=0,
+    )
+    session.add(ticket)
+    for item in handoff.attachments:
+        ticket.attachments.append(
+            StoredAttachment(filename=item.filename, content_type=item.content_type, data=item.data)
+        )
+    session.add(
+        Event(
+            ticket=ticket,
+            at=now,
+            kind="received",
+            detail=f"handoff from {handoff.thrower.addr} for {handoff.catcher.addr}, "
+            f"{len(handoff.attachments)} file(s)",
+        )
+    )
+    session.flush()
+    context = {"ticket": ticket_context(ticket), "shared_address": settings.mailbox.address}
+    files = [FileToSend(a.filename, a.content_type, a.data) for a in ticket.attachments]
+    request = desk.composer.build(
+        "request",
+        context,
+        sender=desk.sender,
+        to=[header_address(handoff.catcher.name, handoff.catcher.addr)],
+        now=now,
+        ref=ticket.ref,
+        reply_to=desk.reply_address(ticket.reply_token),
+        files=files,
+    )
+    outbox.enqueue(
+        session, request, kind="request", mail_from=settings.mailbox.address, now=now, ticket=ticket
+    )
+    receipt = desk.composer.build(
+        "receipt",
+        context,
+        sender=desk.sender,
+        to=[header_address(handoff.thrower.name, handoff.thrower.addr)],
+        now=now,
+        ref=ticket.ref,
+        in_reply_to=mail.message_id,
+        references=mail.references,
+        reply_to=desk.reply_address(ticket.reply_token),
+        auto="auto-replied",
+    )
+    outbox.enqueue(
+        session, receipt, kind="receipt", mail_from=settings.mailbox.address, now=now, ticket=ticket
+    )
+    return ticket
+
+
+def example_values(rejection: Rejection, settings: Settings) -> dict[str, str]:
+    """A filled-in handoff the thrower can copy, reusing what they already wrote."""
+    domain = (settings.protocol.allowed_domains or ("example.com",))[0]
+    title = rejection.title if rejection.title != "(no title)" else ""
+    return {
+        "catcher": f"Jane Doe <jane.doe@{domain}>",
+        "title": title or "Acme Corp - $50,000 contract ready to countersign",
+        "due": rejection.fields.get("due") or "2026-11-27",
+        "notes": rejection.fields.get("notes") or "customer expects a call on Friday",
+    }
+
+
+def reject(
+    session: Session, desk: Desk, rejection: Rejection, mail: ParsedMail, now: datetime
+) -> Ticket:
+    settings = desk.settings
+    number = next_number(session, "rejected")
+    codes = [reason.code for reason in rejection.reasons]
+    ticket = Ticket(
+        ref=f"{settings.protocol.ticket_prefix}-R{number}",
+        state=REJECTED,
+        title=rejection.title,
+        subject=mail.subject,
+        thrower=rejection.thrower.addr,
+        thrower_name=rejection.thrower.name,
+        catcher=None,
+        handoff_message_id=mail.message_id,
+        fields_json=json.dumps(rejection.fields, ensure_ascii=False),
+        created_at=now,
+        escalations=0,
+        rejection_reasons=json.dumps(codes),
+    )
+    session.add(ticket)
+    session.add(Event(ticket=ticket, at=now, kind="rejected", detail=", ".join(codes)))
+    session.flush()
+    context = {
+        "title": rejection.title,
+        "thrower_name": first_name(rejection.thrower.name, rejection.thrower.addr),
+        "reasons": [{"code": r.code, "params": r.params} for r in rejection.reasons],
+        "example": example_values(rejection, settings),
+        "shared_address": settings.mailbox.address,
+    }
+    message = desk.composer.build(
+        "rejection",
+        context,
+        sender=desk.sender,
+        to=[header_address(rejection.thrower.name, rejection.thrower.addr)],
+        now=now,
+        ref=ticket.ref,
+        in_reply_to=mail.message_id,
+        references=mail.references,
+        auto="auto-replied",
+    )
+    outbox.enqueue(
+        session,
+        message,
+        kind="rejection",
+        mail_from=settings.mailbox.address,
+        now=now,
+        ticket=ticket,
+    )
+    return ticket
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    outcome: str  # an intake outcome: processed | ignored
+    reason: str
+
+
+def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
+    """Token, then threading headers, then the subject tag; rejected handoffs never match
+    (a reply to a rejection is a corrected handoff)."""
+    live = Ticket.state != REJECTED
+    for token in hints.tokens:
+        found = session.scalars(select(Ticket).where(Ticket.reply_token == token, live)).first()
+        if found is not None:
+            return found
+    for message_id in hints.message_ids:
+        ticket_id = session.scalars(
+            select(Outbox.ticket_id).where(Outbox.message_id == message_id)
+        ).first()
+        query = select(Ticket).where(live)
+        if ticket_id is not None:
+            found = session.scalars(query.where(Ticket.id == ticket_id)).first()
+        else:
+            found = session.scalars(query.where(Ticket.handoff_message_id == message_id)).first()
+        if found is not None:
+            return found
+    for ref in hints.refs:
+        found = session.scalars(select(Ticket).where(Ticket.ref == ref, live)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def handle_reply(
+    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, now: datetime
+) -> ReplyResult:
+    sender = mail.from_.addr if mail.from_ else ""
+    session.add(Event(ticket=ticket, at=now, kind="reply received", detail=f"from {sender}"))
+    return ReplyResult("processed", f"reply to {ticket.ref} from {sender} recorded")
