@@ -178,14 +178,15 @@ def parse_catchers(value: str) -> list[Address]:
 
 def is_group(address: str, settings: Settings) -> str | None:
     """Why this address is not one specific human, or None."""
-    local = address.partition("@")[0].split("+", 1)[0]
-    if local in ROLE_NAMES or local in settings.protocol.role_names:
-        return "role"
     patterns = list(settings.protocol.group_addresses)
     for department in settings.departments:
         patterns.extend(department.group_addresses)
+    # Config first: an admin who listed ops@ as a group knows better than our word list.
     if any(fnmatchcase(address, pattern) for pattern in patterns):
         return "group"
+    local = address.partition("@")[0].split("+", 1)[0]
+    if local in ROLE_NAMES or local in settings.protocol.role_names:
+        return "role"
     return None
 
 
@@ -215,6 +216,8 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
     elif len(catchers) > 1:
         names = ", ".join(c.addr or c.name for c in catchers)
         reasons.append(Reason("several_catchers", {"catchers": names}))
+        for each in catchers:
+            reasons.extend(_check_catcher(each, thrower, settings))
     else:
         catcher = catchers[0]
         reasons.extend(_check_catcher(catcher, thrower, settings))

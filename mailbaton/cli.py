@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from .demo import run_demo
 
+        if not args.verbose:
+            # The walkthrough prints what matters; log lines would interleave with it.
+            logging.getLogger().setLevel(logging.WARNING)
+
         return run_demo(Path(args.dir), wait=not args.no_wait)
     if not args.verbose:
         # Library chatter would drown the one line per pass a person wants to read.

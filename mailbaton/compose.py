@@ -132,7 +132,7 @@ class Composer:
         message["To"] = list(to)
         message["Subject"] = rendered.subject
         message["Date"] = format_datetime(as_utc(now))
-        message["Message-ID"] = new_message_id(ref, name, sender.domain)
+        message["Message-ID"] = f"<{new_message_id(ref, name, sender.domain)}>"
         if reply_to is not None:
             message["Reply-To"] = reply_to
         chain = [i for i in references if i]

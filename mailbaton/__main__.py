@@ -1,0 +1,7 @@
+"""`python -m mailbaton` runs the command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""Shared fixtures: real mail servers (mail-devel, Dovecot) and the shared corpus."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from servers import DovecotServer, MailDevelServer, MailServer, find_dovecot
+
+DOVECOT_MISSING = "dovecot not installed: apt-get install dovecot-imapd"
+
+
+def _skip_or_fail(reason: str) -> None:
+    # In CI a missing server means the suite did not run what it claims to: fail loudly.
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+# Servers start once per session (mail-devel ~0.7 s, Dovecot ~0.1 s) and are emptied
+# before every test by the function-scoped fixtures below.
+
+
+@pytest.fixture(scope="session")
+def _mail_devel_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailDevelServer]:
+    log = tmp_path_factory.mktemp("mail-devel") / "mail-devel.log"
+    server = MailDevelServer.start(log_path=log)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _dovecot_session() -> Iterator[DovecotServer]:
+    binary = find_dovecot()
+    if binary is None:
+        _skip_or_fail(DOVECOT_MISSING)
+    server = DovecotServer.start(binary)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox_server(_mail_devel_session: MailDevelServer) -> MailDevelServer:
+    """mail-devel with empty mailboxes."""
+    _mail_devel_session.clear()
+    return _mail_devel_session
+
+
+@pytest.fixture
+def dovecot_server(_dovecot_session: DovecotServer) -> DovecotServer:
+    """Dovecot (plus its aiosmtpd MTA) with empty mailboxes."""
+    _dovecot_session.clear()
+    return _dovecot_session
+
+
+@pytest.fixture(params=["mail-devel", "dovecot"])
+def mail_server(request: pytest.FixtureRequest) -> MailServer:
+    """Each real server in turn, with empty mailboxes."""
+    fixture = "sandbox_server" if request.param == "mail-devel" else "dovecot_server"
+    server: MailServer = request.getfixturevalue(fixture)
+    return server
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared corpus of real-world mail beside the checkout (../shared/corpus)."""
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    if not path.is_dir():
+        pytest.skip(f"shared corpus not found at {path}")
+    return path
