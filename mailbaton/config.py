@@ -208,15 +208,24 @@ class _Reader:
             return ()
         for item in value:
             if check is not None and not check(item.strip()):
-                self.fail(name, f"{item!r} is not {what}")
+                self.fail(name, f"{item!r} is not {what}{self._example(what)}")
         return tuple(item.strip().lower() for item in value if item.strip())
 
-    def duration(self, name: str, default: timedelta | None) -> timedelta | None:
+    @staticmethod
+    def _example(what: str) -> str:
+        return '; expected e.g. "head-of-ops@example.com"' if what == "an address" else ""
+
+    def duration(
+        self, name: str, default: timedelta | None, *, can_be_off: bool = False
+    ) -> timedelta | None:
         raw = self.table.get(name)
         if raw is None:
             return default
         if raw in ("off", False):
-            return None
+            if can_be_off:
+                return None
+            self.fail(name, f'cannot be {raw!r}; expected a duration such as "4h"')
+            return default
         try:
             if not isinstance(raw, str):
                 raise ValueError
@@ -247,7 +256,11 @@ class _Reader:
                 self.fail("password_env", "expected the name of an environment variable")
                 return ""
             if env not in os.environ:
-                self.fail("password_env", f"environment variable {env} is not set")
+                self.fail(
+                    "password_env",
+                    f"environment variable {env} is not set; set it, or use "
+                    'password = "..." instead',
+                )
                 return ""
             return os.environ[env]
         return self.text("password", "")
@@ -309,7 +322,7 @@ def from_dict(data: Mapping[str, Any], *, base: Path, source: Path | None = None
         ),
         verify_tls=mb.get("verify_tls", bool, True, "true or false"),
         timeout=mb.get("timeout", float, 30.0, "seconds, e.g. 30"),
-        poll_interval=mb.duration("poll_interval", timedelta(seconds=60)) or timedelta(60),
+        poll_interval=mb.duration("poll_interval", timedelta(seconds=60)) or timedelta(seconds=60),
         idle_renew=mb.duration("idle_renew", timedelta(minutes=5)) or timedelta(minutes=5),
     )
     if not mailbox.username:
@@ -367,8 +380,8 @@ def from_dict(data: Mapping[str, Any], *, base: Path, source: Path | None = None
     escalation = EscalationSettings(
         after=es.duration("after", timedelta(hours=4)) or timedelta(hours=4),
         managers=es.strings("managers", _is_address),
-        repeat_every=es.duration("repeat_every", None),
-        remind_after=es.duration("remind_after", None),
+        repeat_every=es.duration("repeat_every", None, can_be_off=True),
+        remind_after=es.duration("remind_after", None, can_be_off=True),
         business_hours=hours,
         timezone=timezone,
         holidays=holidays,

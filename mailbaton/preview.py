@@ -40,6 +40,7 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
     if name == "rejection":
         domain = (settings.protocol.allowed_domains or ("example.com",))[0]
         context.update(
+            ref=f"{settings.protocol.ticket_prefix}-R7",
             title="Acme contract",
             thrower_name="Alice",
             reasons=[

@@ -197,6 +197,7 @@ def reject(
     session.add(Event(ticket=ticket, at=now, kind="rejected", detail=", ".join(codes)))
     session.flush()
     context = {
+        "ref": ticket.ref,
         "title": rejection.title,
         "thrower_name": first_name(rejection.thrower.name, rejection.thrower.addr),
         "reasons": [{"code": r.code, "params": r.params} for r in rejection.reasons],
