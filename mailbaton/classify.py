@@ -217,10 +217,10 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
         names = ", ".join(c.addr or c.name for c in catchers)
         reasons.append(Reason("several_catchers", {"catchers": names}))
         for each in catchers:
-            reasons.extend(_check_catcher(each, thrower, settings))
+            reasons.extend(check_catcher(each, thrower, settings))
     else:
         catcher = catchers[0]
-        reasons.extend(_check_catcher(catcher, thrower, settings))
+        reasons.extend(check_catcher(catcher, thrower, settings))
 
     if any(v.strip().lower().rstrip(".!") in _NO for v in attached_values):
         reasons.append(Reason("attached_no"))
@@ -241,7 +241,7 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
     )
 
 
-def _check_catcher(catcher: Address, thrower: Address, settings: Settings) -> list[Reason]:
+def check_catcher(catcher: Address, thrower: Address, settings: Settings) -> list[Reason]:
     shown = f"{catcher.name} <{catcher.addr}>" if catcher.name else catcher.addr
     params = {"catcher": shown, "address": catcher.addr}
     try:

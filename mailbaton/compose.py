@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -31,9 +33,20 @@ TEMPLATE_NAMES = (
     "escalation",
     "all_clear",
     "cancelled",
+    "not_pending",
 )
 # The ones this version sends; `templates check` insists on these.
-REQUIRED = ("rejection", "receipt", "request")
+REQUIRED = (
+    "rejection",
+    "receipt",
+    "request",
+    "accepted",
+    "refused",
+    "unclear",
+    "not_catcher",
+    "cancelled",
+    "not_pending",
+)
 
 
 class TemplateProblem(Exception):
@@ -125,6 +138,7 @@ class Composer:
         reply_to: HeaderAddress | None = None,
         auto: str = "auto-generated",
         files: Iterable[FileToSend] = (),
+        thread: OutlookThread | None = None,
     ) -> EmailMessage:
         rendered = self.render(name, context)
         message = EmailMessage()
@@ -146,6 +160,10 @@ class Composer:
         message["Auto-Submitted"] = auto
         message["X-Auto-Response-Suppress"] = "All"
         message["X-Mailbaton-Ticket"] = ref
+        if thread is not None:
+            # Outlook groups conversations by these, not by References.
+            message["Thread-Topic"] = thread.topic
+            message["Thread-Index"] = thread.index(now)
         message.set_content(rendered.text)
         if rendered.html is not None:
             message.add_alternative(rendered.html, subtype="html")
@@ -158,6 +176,29 @@ class Composer:
                 filename=item.filename,
             )
         return message
+
+
+@dataclass(frozen=True)
+class OutlookThread:
+    """One Outlook conversation per ticket: a fixed 22-byte root, a 5-byte child per mail."""
+
+    key: str
+    topic: str
+    started: datetime
+
+    def root(self) -> bytes:
+        # 100 ns ticks since 1601 (FILETIME), first 6 bytes, then a GUID made from the key.
+        ticks = int((as_utc(self.started) - _FILETIME_EPOCH).total_seconds() * 10_000_000)
+        return ticks.to_bytes(8, "big")[:6] + hashlib.md5(self.key.encode()).digest()
+
+    def index(self, now: datetime) -> str:
+        root = self.root()
+        delta = int((as_utc(now) - as_utc(self.started)).total_seconds() * 10_000_000)
+        child = ((max(delta, 0) >> 18) & 0xFFFFFFFF).to_bytes(4, "big") + b"\x00"
+        return base64.b64encode(root + child).decode()
+
+
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 
 
 def new_message_id(ref: str, kind: str, domain: str) -> str:

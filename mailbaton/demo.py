@@ -110,6 +110,20 @@ def good_handoff() -> EmailMessage:
     return message
 
 
+def got_it(request: EmailMessage) -> EmailMessage:
+    """Jane's answer as a mail client writes it: new text on top, the request quoted."""
+    body = request.get_body(("plain",))
+    quoted = "\n".join("> " + line for line in (body.get_content() if body else "").splitlines())
+    message = EmailMessage()
+    message["From"] = JANE
+    message["To"] = str(request.get("Reply-To") or request["From"])
+    message["Subject"] = "Re: " + str(request["Subject"])
+    message["In-Reply-To"] = str(request["Message-ID"])
+    message["References"] = str(request["Message-ID"])
+    message.set_content(f"Got it, thanks!\n\nOn Mon, mailbaton wrote:\n{quoted}\n")
+    return message
+
+
 def _send(settings: Settings, message: EmailMessage) -> None:
     with smtplib.SMTP(settings.smtp.host, settings.smtp.port, timeout=10) as client:
         client.send_message(message)
@@ -214,7 +228,13 @@ def _walkthrough(
     print("\n  Alice receives the receipt: the baton is still hers:")
     _show(_inbox_of(settings, "alice@example.com")[-1], lines=6)
 
-    _step("3. The ledger: `mailbaton status --all`")
+    _step('3. Jane presses Reply and writes "Got it" above the quoted request')
+    _send(settings, got_it(jane[-1]))
+    _pass(service)
+    print("  Alice is told the baton has been passed:")
+    _show(_inbox_of(settings, "alice@example.com")[-1], lines=4)
+
+    _step("4. The ledger: `mailbaton status --all`")
     with service.db.transaction() as session:
         print(
             textwrap.indent(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import classify, tickets
+from . import answers, classify, tickets
 from .db import Database
 from .models import Inbound
 from .parse import ParsedMail, parse_message
@@ -127,7 +127,7 @@ def _decide(
     if hints:
         ticket = tickets.find_by_hints(session, hints)
         if ticket is not None:
-            result = tickets.handle_reply(session, desk, ticket, mail, now)
+            result = answers.handle_reply(session, desk, ticket, mail, now)
             _record(session, source, mail, raw, now, result.outcome, result.reason, ticket.id)
             return Outcome(result.outcome, result.reason, ticket.ref)
 

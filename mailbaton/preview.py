@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from .config import Settings
@@ -54,5 +54,6 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
                 "notes": "customer expects a call on Friday",
             },
         )
-    context["elapsed"] = str(timedelta(hours=1, minutes=12))
+    context["elapsed"] = "1 h 12 min"
+    context["refusal_reason"] = "no capacity this week, ask Bob"
     return context

@@ -14,10 +14,19 @@ from sqlalchemy.orm import Session
 
 from . import outbox
 from .classify import NewHandoff, Rejection, ReplyHints
-from .compose import Composer, FileToSend
+from .clock import as_utc, humanize
+from .compose import Composer, FileToSend, OutlookThread
 from .config import Settings
-from .models import PENDING, REJECTED, Counter, Event, Outbox, StoredAttachment, Ticket
-from .parse import ParsedMail
+from .models import (
+    PENDING,
+    REJECTED,
+    Counter,
+    Event,
+    Outbox,
+    StoredAttachment,
+    Ticket,
+)
+from .parse import Address, ParsedMail
 
 KNOWN_FIELDS = ("title", "due", "notes", "catcher", "attached")
 
@@ -128,37 +137,29 @@ def open_ticket(
         )
     )
     session.flush()
-    context = {"ticket": ticket_context(ticket), "shared_address": settings.mailbox.address}
+    send_request_and_receipt(session, desk, ticket, mail, now)
+    return ticket
+
+
+def send_request_and_receipt(
+    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, now: datetime
+) -> None:
+    """The catcher gets the files and how to answer; the thrower learns it is still theirs."""
     files = [FileToSend(a.filename, a.content_type, a.data) for a in ticket.attachments]
-    request = desk.composer.build(
-        "request",
-        context,
-        sender=desk.sender,
-        to=[header_address(handoff.catcher.name, handoff.catcher.addr)],
-        now=now,
-        ref=ticket.ref,
-        reply_to=desk.reply_address(ticket.reply_token),
-        files=files,
+    send_mail(
+        session, desk, ticket, now, "request", to=catcher_address(ticket), extra={"files": files}
     )
-    outbox.enqueue(
-        session, request, kind="request", mail_from=settings.mailbox.address, now=now, ticket=ticket
-    )
-    receipt = desk.composer.build(
+    send_mail(
+        session,
+        desk,
+        ticket,
+        now,
         "receipt",
-        context,
-        sender=desk.sender,
-        to=[header_address(handoff.thrower.name, handoff.thrower.addr)],
-        now=now,
-        ref=ticket.ref,
+        to=header_address(ticket.thrower_name, ticket.thrower),
         in_reply_to=mail.message_id,
         references=mail.references,
-        reply_to=desk.reply_address(ticket.reply_token),
         auto="auto-replied",
     )
-    outbox.enqueue(
-        session, receipt, kind="receipt", mail_from=settings.mailbox.address, now=now, ticket=ticket
-    )
-    return ticket
 
 
 def example_values(rejection: Rejection, settings: Settings) -> dict[str, str]:
@@ -226,12 +227,6 @@ def reject(
     return ticket
 
 
-@dataclass(frozen=True)
-class ReplyResult:
-    outcome: str  # an intake outcome: processed | ignored
-    reason: str
-
-
 def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
     """Token, then threading headers, then the subject tag; rejected handoffs never match
     (a reply to a rejection is a corrected handoff)."""
@@ -258,9 +253,108 @@ def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
     return None
 
 
-def handle_reply(
-    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, now: datetime
-) -> ReplyResult:
-    sender = mail.from_.addr if mail.from_ else ""
-    session.add(Event(ticket=ticket, at=now, kind="reply received", detail=f"from {sender}"))
-    return ReplyResult("processed", f"reply to {ticket.ref} from {sender} recorded")
+def first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return "(empty)"
+
+
+def add_event(session: Session, ticket: Ticket, now: datetime, kind: str, detail: str) -> None:
+    session.add(Event(ticket=ticket, at=now, kind=kind, detail=detail))
+
+
+def catcher_address(ticket: Ticket) -> HeaderAddress:
+    return header_address(ticket.catcher_name, ticket.catcher or "")
+
+
+def last_message_id(session: Session, ticket: Ticket, kind: str) -> str | None:
+    return session.scalars(
+        select(Outbox.message_id)
+        .where(Outbox.ticket_id == ticket.id, Outbox.kind == kind)
+        .order_by(Outbox.id.desc())
+    ).first()
+
+
+def mail_context(ticket: Ticket, desk: Desk, now: datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "ticket": ticket_context(ticket),
+        "shared_address": desk.settings.mailbox.address,
+        "elapsed": humanize(now - as_utc(ticket.created_at)),
+        "refusal_reason": ticket.refusal_reason,
+        **extra,
+    }
+
+
+def send_mail(
+    session: Session,
+    desk: Desk,
+    ticket: Ticket,
+    now: datetime,
+    kind: str,
+    *,
+    to: HeaderAddress,
+    in_reply_to: str | None = None,
+    references: tuple[str, ...] = (),
+    auto: str = "auto-generated",
+    extra: dict[str, Any] | None = None,
+) -> None:
+    context = dict(extra or {})
+    files: list[FileToSend] = context.pop("files", [])
+    message = desk.composer.build(
+        kind,
+        mail_context(ticket, desk, now, **context),
+        sender=desk.sender,
+        to=[to],
+        now=now,
+        ref=ticket.ref,
+        in_reply_to=in_reply_to,
+        references=references,
+        reply_to=desk.reply_address(ticket.reply_token),
+        auto=auto,
+        files=files,
+        thread=OutlookThread(ticket.ref, ticket.title, ticket.created_at),
+    )
+    outbox.enqueue(
+        session, message, kind=kind, mail_from=desk.settings.mailbox.address, now=now, ticket=ticket
+    )
+
+
+def reply_in_thread(
+    session: Session,
+    desk: Desk,
+    ticket: Ticket,
+    mail: ParsedMail,
+    now: datetime,
+    kind: str,
+    *,
+    to: Address | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """An answer in the thread of the mail just received."""
+    if to is None:
+        return
+    send_mail(
+        session,
+        desk,
+        ticket,
+        now,
+        kind,
+        to=header_address(to.name, to.addr),
+        in_reply_to=mail.message_id,
+        references=mail.references,
+        auto="auto-replied",
+        extra=extra,
+    )
+
+
+def to_thrower(session: Session, desk: Desk, ticket: Ticket, now: datetime, kind: str) -> None:
+    send_mail(
+        session,
+        desk,
+        ticket,
+        now,
+        kind,
+        to=header_address(ticket.thrower_name, ticket.thrower),
+        in_reply_to=ticket.handoff_message_id,
+    )

@@ -118,3 +118,100 @@ def with_signature_logo_only() -> bytes:
 def encoded_subject_handoff() -> bytes:
     raw = handoff(subject="HANDOFF: Übergabe Müller GmbH – Vertrag", title=None)
     return raw
+
+
+# --- replies, as clients quote the mail they answer --------------------------------
+
+ATTRIBUTIONS = {
+    "en": "On Mon, 23 Nov 2026 at 10:02, mailbaton <baton@example.com> wrote:",
+    "de": "Am Mo., 23. Nov. 2026 um 10:02 Uhr schrieb mailbaton <baton@example.com>:",
+    "fr": "Le lun. 23 nov. 2026 à 10:02, mailbaton <baton@example.com> a écrit :",
+    "es": "El lun, 23 nov 2026 a las 10:02, mailbaton (<baton@example.com>) escribió:",
+    "nl": "Op ma 23 nov. 2026 om 10:02 schreef mailbaton <baton@example.com>:",
+}
+OUTLOOK_HEADERS = {
+    "en": ("From", "Sent", "To", "Subject"),
+    "de": ("Von", "Gesendet", "An", "Betreff"),
+    "fr": ("De", "Envoyé", "À", "Objet"),
+    "es": ("De", "Enviado", "Para", "Asunto"),
+    "nl": ("Van", "Verzonden", "Aan", "Onderwerp"),
+}
+
+
+def _quoted_text(original: EmailMessage) -> str:
+    part = original.get_body(("plain",))
+    return part.get_content() if part is not None else ""
+
+
+def reply(
+    original: EmailMessage,
+    new: str,
+    *,
+    sender: str = JANE,
+    style: str = "plain",
+    lang: str = "en",
+    thread: bool = True,
+    to: str | None = None,
+) -> bytes:
+    """`sender` answering `original` with the text `new`, quoted the way `style` quotes.
+
+    styles: plain (top-posted, '>' quote), bottom ('>' quote, answer below),
+    gmail_html (HTML only, gmail_quote), outlook_html (HTML only, divRplyFwdMsg header
+    block), outlook_plain (no '>' at all: the original pasted under a header block),
+    iphone (top-posted, signature, '>' quote).
+    """
+    quoted = _quoted_text(original)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to or str(original.get("Reply-To") or original["From"])
+    subject = str(original["Subject"])
+    message["Subject"] = ("AW: " if lang == "de" else "Re: ") + subject
+    message["Message-ID"] = make_msgid(domain="client.example.com")
+    if thread:
+        message["In-Reply-To"] = str(original["Message-ID"])
+        message["References"] = " ".join(
+            x for x in (str(original.get("References") or ""), str(original["Message-ID"])) if x
+        )
+    attribution = ATTRIBUTIONS[lang]
+    gt = "\n".join("> " + line if line else ">" for line in quoted.splitlines())
+    labels = OUTLOOK_HEADERS[lang]
+    header_block = (
+        f"{labels[0]}: mailbaton <baton@example.com>\n{labels[1]}: Monday, 23 November 2026 10:02\n"
+        f"{labels[2]}: {sender}\n{labels[3]}: {subject}\n"
+    )
+    if style == "plain":
+        message.set_content(f"{new}\n\n{attribution}\n{gt}\n")
+    elif style == "bottom":
+        message.set_content(f"{attribution}\n{gt}\n\n{new}\n")
+    elif style == "iphone":
+        message.set_content(f"{new}\n\nSent from my iPhone\n\n{attribution}\n{gt}\n")
+    elif style == "outlook_plain":
+        message.set_content(
+            f"{new}\n\n________________________________\n{header_block}\n{quoted}\n"
+        )
+    elif style == "gmail_html":
+        body = "".join(f"<div>{line}</div>" for line in new.splitlines()) or "<div><br></div>"
+        html_quote = "<br>".join(quoted.splitlines())
+        message.set_content(
+            f'<div dir="ltr">{body}</div><br><div class="gmail_quote"><div dir="ltr" '
+            f'class="gmail_attr">{attribution}<br></div><blockquote class="gmail_quote" '
+            f'style="margin:0px 0px 0px 0.8ex">{html_quote}</blockquote></div>',
+            subtype="html",
+        )
+    elif style == "outlook_html":
+        body = "".join(f'<p class="MsoNormal">{line}</p>' for line in new.splitlines())
+        html_quote = "".join(f'<p class="MsoNormal">{line}</p>' for line in quoted.splitlines())
+        head = "<br>".join(
+            f"<b>{line.split(':', 1)[0]}:</b>{line.split(':', 1)[1]}"
+            for line in header_block.splitlines()
+        )
+        message.set_content(
+            f'<html><body><div class="WordSection1">{body}<p class="MsoNormal">&nbsp;</p>'
+            f'<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">'
+            f'<div id="divRplyFwdMsg"><p class="MsoNormal">{head}</p></div></div>'
+            f"{html_quote}</div></body></html>",
+            subtype="html",
+        )
+    else:
+        raise ValueError(style)
+    return message.as_bytes()

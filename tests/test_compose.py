@@ -461,3 +461,20 @@ def test_names_lists_spec_templates_first_then_the_admins_own(tmp_path: Path) ->
     assert names == ["escalation", "request", "aaa_custom", "zzz_local"]
     assert composer.has_html("request")
     assert not composer.has_html("escalation")
+
+
+def test_outlook_thread_index_keeps_one_root_per_ticket() -> None:
+    import base64
+    from datetime import UTC, datetime, timedelta
+
+    from mailbaton.compose import OutlookThread
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    thread = OutlookThread("MB-1", "Acme", start)
+    first = base64.b64decode(thread.index(start))
+    later = base64.b64decode(thread.index(start + timedelta(hours=2)))
+    other = base64.b64decode(OutlookThread("MB-2", "Acme", start).index(start))
+    assert len(first) == len(later) == 27
+    assert first[:22] == later[:22]  # same conversation in Outlook
+    assert first[22:] != later[22:]  # but distinct positions in it
+    assert other[:22] != first[:22]

@@ -158,3 +158,5 @@ def test_demo_walkthrough_runs_from_nothing(tmp_path: Path) -> None:
     assert "opened MB-1 for jane@example.com" in out
     assert "Files:   acme-contract.pdf" in out
     assert "still yours until Jane replies GOT IT" in out
+    assert "MB-1 accepted by jane@example.com" in out
+    assert "accepted MB-1 after" in out
