@@ -24,6 +24,15 @@ class InboxError(Exception):
     """The IMAP server cannot be used right now (connection, login, folder)."""
 
 
+@contextlib.contextmanager
+def _imap_errors(what: str) -> Iterator[None]:
+    """Everything the server or the socket can throw becomes one InboxError saying what."""
+    try:
+        yield
+    except (OSError, IMAPClientError, ssl.SSLError) as error:
+        raise InboxError(f"{what}: {error}") from error
+
+
 class Inbox:
     """One logged-in IMAP connection on the watched folder."""
 
@@ -96,7 +105,8 @@ class Inbox:
 
     def ensure_folders(self, folders: list[str]) -> None:
         client = self._client()
-        existing = {name for _f, _d, name in client.list_folders()}
+        with _imap_errors("cannot list folders"):
+            existing = {name for _f, _d, name in client.list_folders()}
         for folder in folders:
             name = self.server_name(folder)
             if name in existing:
@@ -113,19 +123,22 @@ class Inbox:
 
     def select(self) -> int:
         """Selects the watched folder; returns its UIDVALIDITY."""
-        info = self._client().select_folder(self.settings.folder)
+        with _imap_errors(f"cannot open folder {self.settings.folder!r}"):
+            info = self._client().select_folder(self.settings.folder)
         self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))
         return self.uidvalidity
 
     def uids(self) -> list[int]:
-        return sorted(int(uid) for uid in self._client().search("ALL"))
+        with _imap_errors("cannot list messages"):
+            return sorted(int(uid) for uid in self._client().search(["NOT", "DELETED"]))
 
     def fetch(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
         """Raw bytes without touching \\Seen: people read the shared mailbox too."""
         client = self._client()
         for start in range(0, len(uids), FETCH_BATCH):
             batch = uids[start : start + FETCH_BATCH]
-            data = client.fetch(batch, ["BODY.PEEK[]"])
+            with _imap_errors("cannot fetch messages"):
+                data = client.fetch(batch, ["BODY.PEEK[]"])
             for uid in batch:
                 item = data.get(uid)
                 if item is None:
@@ -139,17 +152,18 @@ class Inbox:
         """Moves one message to an outcome folder; MOVE, else COPY + \\Deleted + UID EXPUNGE."""
         client = self._client()
         target = self.server_name(folder)
-        if "MOVE" in self.capabilities:
-            client.move([uid], target)
-            return
-        client.copy([uid], target)
-        client.add_flags([uid], [b"\\Deleted"], silent=True)
-        if "UIDPLUS" in self.capabilities:
-            client.uid_expunge([uid])
-        else:
-            # Without UIDPLUS a plain EXPUNGE would also remove other \Deleted mail a
-            # person flagged; we leave ours flagged and hidden by the UID loop instead.
-            log.info("server lacks UIDPLUS: message %s flagged \\Deleted, not expunged", uid)
+        with _imap_errors(f"cannot move message {uid} to {target!r}"):
+            if "MOVE" in self.capabilities:
+                client.move([uid], target)
+                return
+            client.copy([uid], target)
+            client.add_flags([uid], [b"\\Deleted"], silent=True)
+            if "UIDPLUS" in self.capabilities:
+                client.uid_expunge([uid])
+                return
+        # Without UIDPLUS a plain EXPUNGE would also remove other \Deleted mail a person
+        # flagged; ours stays flagged, and the ledger keeps it from being processed again.
+        log.info("server lacks UIDPLUS: message %s flagged \\Deleted, not expunged", uid)
 
     def idle_start(self) -> None:
         self._client().idle()
