@@ -68,6 +68,8 @@ dir = "{templates}"
 def _port(preferred: int) -> int:
     """The usual sandbox port when free (so ./config.toml works too), else any free one."""
     with socket.socket() as probe:
+        # As the servers themselves do: a port in TIME_WAIT is free for a listener.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", preferred))
         except OSError:
@@ -191,7 +193,9 @@ def run_demo(folder: Path, *, wait: bool = True) -> int:
                 imap=imap, smtp=smtp, password=PASSWORD, templates=templates.as_posix()
             )
         )
-        (folder / "mailbaton.db").unlink(missing_ok=True)
+        # A fresh start each time; the WAL files too, or SQLite reads a stale journal.
+        for name in ("mailbaton.db", "mailbaton.db-wal", "mailbaton.db-shm"):
+            (folder / name).unlink(missing_ok=True)
         try:
             settings = load(config)
         except ConfigError as error:
