@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +18,12 @@ from .tickets import (
     add_event,
     catcher_address,
     first_line,
+    header_address,
     last_message_id,
     reply_in_thread,
     send_mail,
     send_request_and_receipt,
+    set_deadlines,
     to_thrower,
 )
 
@@ -66,6 +69,7 @@ def _from_catcher(
         ticket.accepted_at = now
         add_event(session, ticket, now, "accepted", f"by {ticket.catcher}: {said}")
         to_thrower(session, desk, ticket, now, "accepted")
+        all_clear(session, desk, ticket, now)
         return ReplyResult("processed", f"{ticket.ref} accepted by {ticket.catcher}")
     if verdict.kind == "refuse":
         ticket.state = REFUSED
@@ -103,6 +107,7 @@ def _from_thrower(
         ticket.state = CANCELLED
         ticket.cancelled_at = now
         add_event(session, ticket, now, "cancelled", f"by {ticket.thrower}: {said}")
+        all_clear(session, desk, ticket, now)
         if ticket.catcher:
             send_mail(
                 session,
@@ -119,6 +124,22 @@ def _from_thrower(
     # The thrower chatting on their own thread ("thanks!") changes nothing and needs no mail.
     add_event(session, ticket, now, "note", f"from {ticket.thrower}: {said}")
     return ReplyResult("processed", f"{ticket.ref}: note from the thrower recorded")
+
+
+def all_clear(session: Session, desk: Desk, ticket: Ticket, now: datetime) -> None:
+    """Everyone who was warned about a stuck ticket hears that it moved."""
+    warned = json.loads(ticket.escalated_to or "[]")
+    if not warned:
+        return
+    send_mail(
+        session,
+        desk,
+        ticket,
+        now,
+        "all_clear",
+        to=[header_address("", address) for address in warned],
+    )
+    add_event(session, ticket, now, "all clear", f"to {', '.join(warned)}")
 
 
 def _not_pending(
@@ -158,7 +179,7 @@ def _reroute(
     ticket.refused_at = None
     ticket.refusal_reason = None
     # The ticket keeps its age; the new catcher gets a full window.
-    ticket.deadline = now + desk.settings.escalation.after
+    set_deadlines(ticket, desk.settings, now)
     ticket.reply_token = secrets.token_hex(6)
     add_event(session, ticket, now, "re-routed", f"from {previous} to {ticket.catcher}")
     session.flush()

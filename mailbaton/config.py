@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .clock import parse_duration
+from .hours import from_settings
 
 SECURITY_CHOICES = ("ssl", "starttls", "none")
 
@@ -377,6 +378,13 @@ def from_dict(data: Mapping[str, Any], *, base: Path, source: Path | None = None
     holidays = es.strings(
         "holidays", lambda s: bool(re.match(r"^\d{4}-\d{2}-\d{2}$", s)), "a date such as 2026-12-25"
     )
+    if not [p for p in problems if p.startswith(("escalation.timezone", "escalation.holidays"))]:
+        try:
+            from_settings(hours, timezone, holidays)
+        except ValueError as error:
+            es.fail(
+                "holidays" if "holiday" in str(error) or not hours else "business_hours", str(error)
+            )
     escalation = EscalationSettings(
         after=es.duration("after", timedelta(hours=4)) or timedelta(hours=4),
         managers=es.strings("managers", _is_address),

@@ -85,6 +85,12 @@ class Ticket(Base):
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalations: Mapped[int] = mapped_column(Integer, default=0)
+    # Deadlines are columns swept by a query; set when the ticket opens (or is re-routed),
+    # so a later config change does not move them.
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_to: Mapped[str] = mapped_column(Text, default="[]")
     rejection_reasons: Mapped[str | None] = mapped_column(Text)
 
     events: Mapped[list[Event]] = relationship(

@@ -63,9 +63,28 @@ def parse_message(raw: bytes) -> ParsedMail:
     except Exception as exc:
         defects = (first, f"header parsing failed too ({type(exc).__name__})")
     return ParsedMail(
-        len(data), None, (), (), "", None, (), (), (), (), None, None, None, None,
-        "", None, (), 0, (), (), defects,
-    )  # fmt: skip
+        len(data),
+        None,
+        (),
+        (),
+        "",
+        None,
+        (),
+        (),
+        (),
+        (),
+        None,
+        None,
+        None,
+        None,
+        "",
+        None,
+        (),
+        0,
+        (),
+        (),
+        defects,
+    )
 
 
 def _to_bytes(raw: object) -> bytes:

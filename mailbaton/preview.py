@@ -54,6 +54,9 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
                 "notes": "customer expects a call on Friday",
             },
         )
+    context.update(
+        level=1, due_at=sample_ticket(settings)["deadline"], from_side="Sales", to_side="Ops"
+    )
     context["elapsed"] = "1 h 12 min"
     context["refusal_reason"] = "no capacity this week, ask Bob"
     return context

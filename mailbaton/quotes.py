@@ -12,13 +12,28 @@ __all__ = ["new_text"]
 # keeps every pattern below linear on pathological input.
 _MAX_ATTRIBUTION = 400
 _MAX_LINE = 1000
-_VERB = (
-    r"(?:wrote|writes|schrieb|schreef|geschreven|a\s+écrit|escribió|escribio|ha\s+scritto|scrisse"
-    r"|escreveu|skrev|napisał|napisała|napisal|pisze|написал|написала|написав|пишет|пише"
-    r"|kirjoitti|írta|napsal|napsala|yazdı|έγραψε|כתב|写道|寫道|のメッセージ|작성)"
+# The verb that ends an attribution ("... wrote:"), per language.
+_VERBS = tuple(
+    "wrote|writes|schrieb|schreef|geschreven|a écrit|escribió|escribio|ha scritto|scrisse"
+    "|escreveu|skrev|napisał|napisała|napisal|pisze|написал|написала|написав|пишет|пише"
+    "|kirjoitti|írta|napsal|napsala|yazdı|έγραψε|כתב|写道|寫道|のメッセージ|작성".split("|")
 )
-_VERB_END = re.compile(_VERB + r"(?:\s*\([a-zа-я]+\))?\s*(?:[:：]|-{2,})\s*$", re.I)
-_VERB_COLON = re.compile(_VERB + r"(?:\s*\([a-zа-я]+\))?\s*[:：]\s*$", re.I)
+
+
+def _ends_with_verb(text: str, mark: bool) -> bool:
+    """Does text end with an attribution verb, followed by ":" or "--" if mark?"""
+    tail = " ".join(text[-80:].split()).lower()
+    if tail.endswith((":", "：")):
+        tail = tail[:-1].rstrip()
+    elif tail.endswith("--"):
+        tail = tail.rstrip("-").rstrip()
+    elif mark:
+        return False
+    if tail.endswith(")") and "(" in tail[-6:]:  # "napisał(a):"
+        tail = tail[: tail.rindex("(")].rstrip()
+    return tail.endswith(_VERBS)
+
+
 # Words that open an attribution line in the languages seen in real replies.
 _OPENER = re.compile(
     r"^(?:-{2,}\s*)?(?:(?:on|am|le|el|op|il|em|den|på|w\s+dniu|dnia|в|dne|la|da)\b"
@@ -31,7 +46,15 @@ _VERB_WORD = (
 )
 _VERB_MID = re.compile(_VERB_WORD + r".{1,200}[:：]\s*$", re.I)
 _VERB_IN = re.compile(_VERB_WORD, re.I)
-_VERB_BARE = re.compile(_VERB + r"\s*$", re.I)
+# Plain substrings of _VERB_WORD, to skip its regex on prose (re is slow on it).
+_VERB_HINTS = ("schr", "skrev", "écrit", "escri", "scritto", "napisa", "kirjoitti")
+
+
+def _has_verb_word(text: str) -> bool:
+    low = text.lower()
+    return any(hint in low for hint in _VERB_HINTS) and bool(_VERB_IN.search(text))
+
+
 _DATED = re.compile(
     r"^\d{1,4}[-/.:]\s?\d{1,2}.{0,200}@[\w.-]+>?\"?\s*[:：]$"
     # Old Gmail: "2013/7/20 Name <addr>", "2016-03-03 17:21 GMT+01:00 Name"
@@ -120,13 +143,16 @@ _OUTLOOK_HTML = re.compile(
 
 
 def _is_attribution(joined: str) -> bool:
-    if _VERB_END.search(joined):
+    # Every form below has a colon, a "--" or an address: skip prose cheaply.
+    if not any(mark in joined for mark in (":", "：", "@", "--")):
+        return False
+    if _ends_with_verb(joined, mark=True):
         return bool(_OPENER.match(joined) or _ANGLE_ADDR.search(joined))
     if (_OPENER.match(joined) or "@" in joined) and (
         # "Am <date> schrieb <name>:", "Op <date> schreef <name> <addr>:"
-        _VERB_MID.search(joined)
+        (_has_verb_word(joined) and _VERB_MID.search(joined))
         # "On <date> <name> <addr> wrote", with no colon
-        or (_VERB_BARE.search(joined) and "@" in joined)
+        or ("@" in joined and _ends_with_verb(joined, mark=False))
     ):
         return True
     # "2014-03-20 8:48 GMT+01:00 Name <addr>:", "11:00 AM, <date>, Name <addr>:"
@@ -152,7 +178,7 @@ def _attribution_at(lines: list[str], i: int) -> int:
             else:
                 joined = f"{joined} {nxt}"
             # Gmail wraps long attributions, but only ones that start like one.
-            if not (_OPENER.match(first) or ("@" in first and _VERB_IN.search(first))):
+            if not (_OPENER.match(first) or ("@" in first and _has_verb_word(first))):
                 return 0
         if _is_attribution(joined):
             return size
@@ -213,6 +239,7 @@ def _strip_lines(text: str) -> list[str]:
     lines = [_probe(line) for line in raw]
     kept: list[str] = []
     in_sig = False
+    wrote = False
     banner_check = True
     i = 0
     while i < len(lines):
@@ -223,7 +250,7 @@ def _strip_lines(text: str) -> list[str]:
             continue
         # Nothing written yet: a quote header on top introduces the text below
         # it (a forward, or a reply typed under an unquoted original).
-        on_top = not any(k.strip() for k in kept)
+        on_top = not wrote
         size = _attribution_at(lines, i)
         if size:
             if not on_top and not _QUOTED.match(_next_nonblank(lines, i + size)):
@@ -261,6 +288,7 @@ def _strip_lines(text: str) -> list[str]:
                 continue
         if not in_sig:
             kept.append(raw[i].rstrip())
+            wrote = wrote or bool(stripped)
         i += 1
     return kept
 
@@ -268,9 +296,8 @@ def _strip_lines(text: str) -> list[str]:
 def _tidy(lines: list[str]) -> str:
     while lines and _JUNK.fullmatch(lines[-1]):
         lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
+    start = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+    return "\n".join(lines[start:])
 
 
 def _normalise(text: str) -> str:

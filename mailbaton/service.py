@@ -17,6 +17,7 @@ from .clock import utcnow
 from .compose import Composer
 from .config import Settings
 from .db import Database
+from .deadlines import SweepReport, next_due, sweep
 from .inbox import Inbox, InboxError
 from .outbox import FlushReport, flush
 from .smtp import SmtpSender
@@ -30,6 +31,7 @@ class PassReport:
     outcomes: list[intake.Outcome] = field(default_factory=list)
     refiled: int = 0
     mail: FlushReport = field(default_factory=FlushReport)
+    due: SweepReport = field(default_factory=SweepReport)
     inbox_error: str | None = None
 
     def summary(self) -> str:
@@ -38,6 +40,8 @@ class PassReport:
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
         seen = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no new mail"
         text = f"{seen}; mail sent {self.mail.sent}"
+        if self.due.escalated or self.due.reminded:
+            text += f"; escalated {self.due.escalated}, reminded {self.due.reminded}"
         if self.mail.retrying or self.mail.parked:
             text += f", waiting {self.mail.retrying}, parked {self.mail.parked}"
         if self.inbox_error:
@@ -98,7 +102,7 @@ class Service:
         report.mail.parked += result.parked
 
     async def run_once(self, now: datetime | None = None) -> PassReport:
-        """Intake, then outbox. `now` fixed for the whole pass (and for --now)."""
+        """Intake, due deadlines, then outbox. `now` fixed for the whole pass (and --now)."""
         async with self._pass_lock:
             moment = now or utcnow()
             report = PassReport()
@@ -107,6 +111,8 @@ class Service:
             except InboxError as error:
                 report.inbox_error = str(error)
                 log.warning("inbox unavailable: %s", error)
+            # Deadlines do not wait for IMAP: an outage must not hold back escalations.
+            report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment)
             await self.outbox_pass(moment if now else utcnow(), report)
             return report
 
@@ -129,8 +135,24 @@ class Service:
             except Exception:
                 log.exception("pass failed; the next one tries again")
                 return
+            finally:
+                await plan_next_due()
             if on_pass is not None:
                 on_pass(report)
+
+        async def plan_next_due() -> None:
+            # Sleep until the earliest deadline or retry instead of polling coarsely.
+            when = await asyncio.to_thread(next_due, self.db)
+            if when is None or stop.is_set():
+                return
+            scheduler.add_job(
+                one_pass,
+                "date",
+                run_date=max(when, utcnow()),
+                id="due",
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
         wake = asyncio.Event()
         scheduler = AsyncIOScheduler(event_loop=loop, timezone="UTC")

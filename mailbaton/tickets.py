@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from . import outbox
 from .classify import NewHandoff, Rejection, ReplyHints
 from .clock import as_utc, humanize
 from .compose import Composer, FileToSend, OutlookThread
-from .config import Settings
+from .config import EscalationSettings, Settings
+from .hours import BusinessHours, deadline, from_settings
 from .models import (
     PENDING,
     REJECTED,
@@ -47,6 +49,31 @@ class Desk:
             return None
         local, _, domain = self.settings.mailbox.address.partition("@")
         return header_address(self.settings.smtp.from_name, f"{local}+{token}@{domain}")
+
+
+def business_clock(settings: Settings) -> BusinessHours | None:
+    return _clock(settings.escalation)
+
+
+@functools.lru_cache(maxsize=8)
+def _clock(esc: EscalationSettings) -> BusinessHours | None:
+    return from_settings(esc.business_hours, esc.timezone, esc.holidays)
+
+
+def first_deadlines(settings: Settings, start: datetime) -> tuple[datetime, datetime | None]:
+    """When a ticket opened at `start` escalates, and when its catcher is reminded."""
+    hours = business_clock(settings)
+    esc = settings.escalation
+    escalate = deadline(start, esc.after, hours)
+    remind = None
+    if esc.remind_after is not None and esc.remind_after < esc.after:
+        remind = deadline(start, esc.remind_after, hours)
+    return escalate, remind
+
+
+def set_deadlines(ticket: Ticket, settings: Settings, start: datetime) -> None:
+    ticket.deadline, ticket.remind_at = first_deadlines(settings, start)
+    ticket.next_escalation_at = ticket.deadline
 
 
 def header_address(name: str, addr: str) -> HeaderAddress:
@@ -119,9 +146,10 @@ def open_ticket(
         reply_token=secrets.token_hex(6),
         handoff_message_id=mail.message_id,
         created_at=now,
-        deadline=now + settings.escalation.after,
         escalations=0,
+        escalated_to="[]",
     )
+    set_deadlines(ticket, settings, now)
     session.add(ticket)
     for item in handoff.attachments:
         ticket.attachments.append(
@@ -293,7 +321,7 @@ def send_mail(
     now: datetime,
     kind: str,
     *,
-    to: HeaderAddress,
+    to: HeaderAddress | list[HeaderAddress],
     in_reply_to: str | None = None,
     references: tuple[str, ...] = (),
     auto: str = "auto-generated",
@@ -305,7 +333,7 @@ def send_mail(
         kind,
         mail_context(ticket, desk, now, **context),
         sender=desk.sender,
-        to=[to],
+        to=to if isinstance(to, list) else [to],
         now=now,
         ref=ticket.ref,
         in_reply_to=in_reply_to,

@@ -49,10 +49,15 @@ group_addresses = ["ops@example.com", "*-team@example.com"]
 [escalation]
 after = "4h"
 managers = ["managers@example.com"]
+{escalation}
 
 [departments.sales]
 members = ["alice@example.com"]
 managers = ["head-of-sales@example.com"]
+
+[departments.ops]
+members = ["jane@example.com", "*@ops.example.com"]
+managers = ["head-of-ops@example.com"]
 
 [departments.finance]
 members = ["*@finance.example.com"]
@@ -118,7 +123,12 @@ class Baton:
 
 
 def make_baton(
-    server: MailServer, folder: Path, *, db_url: str | None = None, plus: bool = False
+    server: MailServer,
+    folder: Path,
+    *,
+    db_url: str | None = None,
+    plus: bool = False,
+    escalation: str = "",
 ) -> Baton:
     config = folder / "config.toml"
     config.write_text(
@@ -130,6 +140,7 @@ def make_baton(
             plus="true" if plus else "false",
             db=db_url or f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
             templates=(ROOT / "templates").as_posix(),
+            escalation=escalation,
         )
     )
     settings = load(config)

@@ -386,3 +386,19 @@ def test_invalid_toml_is_one_clear_problem_with_the_position(tmp_path: Path) -> 
     (line,) = problems_of(path)
     assert line.startswith(f"{path}: not valid TOML: ")
     assert "line 2" in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ('[escalation]\nbusiness_hours = "Mon-Fri 17:00-09:00"', "escalation.business_hours"),
+        ('[escalation]\nbusiness_hours = "Mon-Fri 09:00-24:30"', "escalation.business_hours"),
+        ('[escalation]\nholidays = ["2026-02-30"]', "escalation.holidays"),
+    ],
+)
+def test_business_hours_the_clock_cannot_use_are_refused_at_load(
+    tmp_path: Path, extra: str, key: str
+) -> None:
+    # Otherwise the first deadline computed at run time would raise instead.
+    (line,) = problems_of(write(tmp_path, minimal(extra)))
+    assert line.startswith(key + ":")
