@@ -40,7 +40,7 @@ _OPENER = re.compile(
     r"|\d|在|\w+\.?,?\s+\d|\"?[\w.+-]+@)",
     re.I,
 )
-_ANGLE_ADDR = re.compile(r"@|&lt;|\d")
+_ANGLE_ADDR = re.compile(r"@|&lt;")
 _VERB_WORD = (
     r"\b(?:schrieb|schreef|skrev|a\s+écrit|escribió|ha\s+scritto|escreveu|napisał|kirjoitti)\b"
 )
@@ -84,12 +84,11 @@ _ONE_LINE_HEADERS = re.compile(
 )
 _SEPARATORS = re.compile(
     r"^[*_\s]*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine"
-    r"|mensaje original"
-    r"|oorspronkelijk bericht|messaggio originale|mensagem original|originalmeddelande"
-    r"|oprindelig meddelelse|opprinnelig melding|wiadomość oryginalna|исходное сообщение"
-    r"|alkuperäinen viesti|oprindelig besked|původní zpráva|forwarded message"
-    r"|weitergeleitete nachricht"
-    r"|message transféré|mensaje reenviado|doorgestuurd bericht)\s*-{2,}[*_\s]*$"
+    r"|mensaje original|oorspronkelijk bericht|messaggio originale|mensagem original"
+    r"|originalmeddelande|oprindelig meddelelse|opprinnelig melding|wiadomość oryginalna"
+    r"|исходное сообщение|alkuperäinen viesti|oprindelig besked|původní zpráva"
+    r"|forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado"
+    r"|doorgestuurd bericht)\s*-{2,}[*_\s]*$"
     r"|^\s*(?:begin forwarded message|début du message réexpédié|anfang der weitergeleiteten)",
     re.I,
 )
@@ -106,8 +105,11 @@ _MOBILE = re.compile(
     r"^\W*(?:(?:sent|sent from|envoyé|enviado|inviato|skickat|sendt|verzonden|verstuurd|wysłane"
     r"|отправлено|get|download)\s+(?:from|via|with|using|depuis|de|desde|da|do|från|fra|vanaf"
     rf"|met|van|z|с|outlook)\b(?:\W+\w+){{0,3}}?\W+(?:{_DEVICE})"
-    r"|von\s+meinem\s.{1,40}gesendet|gesendet\s+von\s|envoyé\s+(?:de|depuis|à\s+partir\s+de)\s|diese\s+nachricht\s+wurde\s+von"
-    r"|sent\s+from\s+my\s+\S+(?:\s+\S+){0,4}\s*$|(?:sent|send)\s+(?:from|via|by)\s+(?:a\s+)?\w+\W*$"
+    r"|von\s+meinem\s.{1,40}gesendet|gesendet\s+von\s|diese\s+nachricht\s+wurde\s+von"
+    r"|envoyé\s+(?:de|depuis|à\s+partir\s+de)\s"
+    # Short "Sent from my X" lines name a device even when we do not know it.
+    r"|sent\s+from\s+my\s+\S+(?:\s+\S+){0,4}\s*$"
+    r"|(?:sent|send)\s+(?:from|via|by)\s+(?:a\s+)?\w+\W*$"
     r"|从我的|從我的|.{1,20}から送信)",
     re.I,
 )

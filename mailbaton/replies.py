@@ -43,7 +43,8 @@ _REFUSE = re.compile(r"\b(?:refus(?:e|ed|es|ing)|reject(?:ed|s|ing)?)\b", re.I)
 _NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever|\bcannot)(?:\s+\w+){0,2}\s*$", re.I)
 # "I refuse this one: reason" - the object of the verb is not the reason.
 _REASON_LEAD = re.compile(
-    r"^(?:(?:this|that|it|the)(?:\s+(?:one|ticket|handoff|task|request|baton))?(?![\w'’]))?[\s:\-–—,.;!]*",
+    r"^(?:(?:this|that|it|the)(?:\s+(?:one|ticket|handoff|task|request|baton))?(?![\w'’]))?"
+    r"[\s:\-–—,.;!]*",
     re.I,
 )
 _CATCHER = re.compile(r"^[\W_]{0,3}(?:new\s+)?catcher[*_]{0,2}\s*[:：]\s*(.*)$", re.I)

@@ -168,13 +168,13 @@ TALON_HTML_ANSWER = "Hi. I am fine.\n\nThanks,\nAlex"
 
 # Cases right when this was written (mailbaton): a regression must fail.
 FLOORS = {
-    "email_reply_trimmer": 0,
-    "talon standard_replies": 0,
-    "talon html_replies": 0,
-    "github": 0,
-    "zapier": 0,
-    "willdurand": 0,
-    "crisp": 0,
+    "email_reply_trimmer": 63,
+    "talon standard_replies": 12,
+    "talon html_replies": 9,
+    "github": 12,
+    "zapier": 3,
+    "willdurand": 44,
+    "crisp": 48,
 }
 
 
@@ -223,7 +223,7 @@ def load_suites(corpus: Path = CORPUS) -> dict[str, list[Case]]:
     standard = []
     for path in sorted((corpus / TALON / "standard_replies").glob("*.eml")):
         mail = parse_message(path.read_bytes())
-        answers = ("Hello",)
+        answers: tuple[str, ...] = ("Hello",)
         reply_file = path.with_name(path.stem + "_reply_text")
         if reply_file.is_file():
             answers = (_read(reply_file), "Hello")
@@ -306,5 +306,7 @@ def test_new_text_never_raises_on_any_corpus_message() -> None:
         mail = parse_message(raw)
         assert isinstance(new_text(mail.text, mail.html), str), path
         assert read_verdict(mail).kind in {"accept", "refuse", "cancel", "unclear"}, path
-        body = raw[:200_000].decode("utf-8", "replace")
-        assert isinstance(new_text(body, body if re.search(r"(?i)<html", body) else None), str)
+        if b"\x00" not in raw[:4096]:  # text files only: TNEF and images are not bodies
+            body = raw[:200_000].decode("utf-8", "replace")
+            html = body if re.search(r"(?i)<html", body) else None
+            assert isinstance(new_text(body, html), str), path
