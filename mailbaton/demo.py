@@ -9,11 +9,12 @@ import smtplib
 import socket
 import textwrap
 from dataclasses import replace
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from .clock import utcnow
+from .clock import humanize, utcnow
 from .config import ConfigError, Settings, load
 from .inbox import Inbox
 from .sandbox import Sandbox, SandboxError, free_port, start_sandbox
@@ -96,14 +97,14 @@ def bad_handoff() -> EmailMessage:
     return message
 
 
-def good_handoff() -> EmailMessage:
+def good_handoff(title: str = "Acme Corp - $50,000 contract ready to countersign") -> EmailMessage:
     message = EmailMessage()
     message["From"] = ALICE
     message["To"] = "baton@example.com"
     message["Subject"] = "HANDOFF: Acme Corp contract"
     message.set_content(
         f"Catcher: {JANE}\nAttached: yes\n"
-        "Title: Acme Corp - $50,000 contract ready to countersign\n"
+        f"Title: {title}\n"
         "Due: 2026-11-27\nNotes: customer expects a call on Friday\n\nThanks, Alice\n"
     )
     message.add_attachment(
@@ -160,8 +161,8 @@ def _step(title: str) -> None:
     print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
 
 
-def _pass(service: Service) -> None:
-    report = asyncio.run(service.run_once())
+def _pass(service: Service, now: datetime | None = None) -> None:
+    report = asyncio.run(service.run_once(now))
     print(f"  mailbaton pass: {report.summary()}")
     for outcome in report.outcomes:
         print(f"    {outcome.outcome}: {outcome.reason}")
@@ -238,7 +239,19 @@ def _walkthrough(
     print("  Alice is told the baton has been passed:")
     _show(_inbox_of(settings, "alice@example.com")[-1], lines=4)
 
-    _step("4. The ledger: `mailbaton status --all`")
+    _step("4. Alice throws another one to Jane, and nobody catches it")
+    _send(settings, good_handoff(title="Globex renewal - signed order form"))
+    _pass(service)
+    later = utcnow() + settings.escalation.after
+    print(
+        f"  ... the clock is advanced {humanize(settings.escalation.after)} "
+        "(`mailbaton run --once --now` does the same):"
+    )
+    _pass(service, later)
+    print("  The managers of Sales and Ops (and the default list) are warned:")
+    _show(_inbox_of(settings, "head-of-ops@example.com")[-1], lines=10)
+
+    _step("5. The ledger: `mailbaton status --all`")
     with service.db.transaction() as session:
         print(
             textwrap.indent(

@@ -160,3 +160,5 @@ def test_demo_walkthrough_runs_from_nothing(tmp_path: Path) -> None:
     assert "still yours until Jane replies GOT IT" in out
     assert "MB-1 accepted by jane@example.com" in out
     assert "accepted MB-1 after" in out
+    assert "escalated 1" in out
+    assert "Warning: MB-2 Globex renewal - signed order form is stuck in limbo between Sales" in out
