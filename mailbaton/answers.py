@@ -49,7 +49,16 @@ def handle_reply(
     add_event(
         session, ticket, now, "reply ignored", f"from {sender}, who is not the catcher: {said}"
     )
-    reply_in_thread(session, desk, ticket, mail, now, "not_catcher", to=mail.from_)
+    reply_in_thread(
+        session,
+        desk,
+        ticket,
+        mail,
+        now,
+        "not_catcher",
+        to=mail.from_,
+        dedupe_key=f"not_catcher:{sender}:{ticket.ref}",
+    )
     return ReplyResult("processed", f"{ticket.ref}: {sender} is not the catcher; told so")
 
 
@@ -87,7 +96,16 @@ def _from_catcher(
     add_event(
         session, ticket, now, "reply ignored", f"unclear answer from {ticket.catcher}: {said}"
     )
-    reply_in_thread(session, desk, ticket, mail, now, "unclear", to=mail.from_)
+    reply_in_thread(
+        session,
+        desk,
+        ticket,
+        mail,
+        now,
+        "unclear",
+        to=mail.from_,
+        dedupe_key=f"unclear:{ticket.catcher}:{ticket.ref}",
+    )
     return ReplyResult("processed", f"{ticket.ref}: unclear reply; asked again")
 
 

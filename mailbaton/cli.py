@@ -18,7 +18,15 @@ from .inbox import InboxError, check_login
 from .preview import sample_context
 from .smtp import SmtpError
 from .smtp import check_login as smtp_check_login
-from .views import load_ticket, load_tickets, show_text, status_table, ticket_json
+from .views import (
+    load_ticket,
+    load_tickets,
+    mail_problems,
+    mail_summary,
+    show_text,
+    status_table,
+    ticket_json,
+)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -155,10 +163,19 @@ def status_command(args: argparse.Namespace, db: Database) -> int:
     now = utcnow()
     with db.transaction() as session:
         tickets = load_tickets(session, include_closed=args.all)
+        problems = mail_problems(session)
         if args.json:
-            print(json.dumps([ticket_json(t, now, events=False) for t in tickets], indent=2))
+            print(
+                json.dumps(
+                    [ticket_json(t, now, events=False, mail=problems.get(t.id)) for t in tickets],
+                    indent=2,
+                )
+            )
         else:
-            print(status_table(tickets, now))
+            print(status_table(tickets, now, closed=args.all))
+            summary = mail_summary(problems)
+            if summary:
+                print(summary)
     return EXIT_OK
 
 
@@ -169,8 +186,9 @@ def show_command(args: argparse.Namespace, db: Database) -> int:
         if ticket is None:
             print(f"mailbaton: no ticket {args.ticket}", file=sys.stderr)
             return EXIT_ERROR
+        problems = mail_problems(session).get(ticket.id)
         if args.json:
-            print(json.dumps(ticket_json(ticket, now, events=True), indent=2))
+            print(json.dumps(ticket_json(ticket, now, events=True, mail=problems), indent=2))
         else:
             print(show_text(ticket, now))
     return EXIT_OK

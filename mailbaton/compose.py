@@ -34,6 +34,7 @@ TEMPLATE_NAMES = (
     "all_clear",
     "cancelled",
     "not_pending",
+    "undeliverable",
 )
 # Every one is sent by this version, so `templates check` insists on all of them.
 REQUIRED = TEMPLATE_NAMES

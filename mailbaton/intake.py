@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import answers, classify, tickets
+from . import answers, bounces, classify, tickets
 from .db import Database
 from .models import Inbound
 from .parse import ParsedMail, parse_message
@@ -118,6 +118,10 @@ def _decide(
         return Outcome(earlier.outcome, reason, already_done=True)
 
     settings = desk.settings
+    if mail.bounce is not None:  # from any MTA; matched only by our own Message-IDs
+        reason = bounces.handle_bounce(session, desk, mail, now)
+        _record(session, source, mail, raw, now, IGNORED, reason)
+        return Outcome(IGNORED, reason)
     ignored = classify.screen(mail, settings)
     if ignored is not None:
         _record(session, source, mail, raw, now, IGNORED, ignored.reason)

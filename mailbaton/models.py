@@ -171,6 +171,8 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # "rejection:alice@example.com:no_catcher": at most one such notice per day.
+    dedupe_key: Mapped[str | None] = mapped_column(String(400), index=True)
 
 
 class Counter(Base):

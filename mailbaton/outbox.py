@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -34,6 +34,7 @@ def enqueue(
     mail_from: str,
     now: datetime,
     ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
 ) -> Outbox:
     recipients = [addr.addr_spec for addr in message["To"].addresses]
     row = Outbox(
@@ -48,6 +49,7 @@ def enqueue(
         attempts=0,
         created_at=now,
         next_attempt_at=now,
+        dedupe_key=dedupe_key,
     )
     session.add(row)
     if ticket is not None:
@@ -62,11 +64,22 @@ def enqueue(
     return row
 
 
+def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
+    """Whether a notice with this key was queued in the last day (one per sender, reason, day)."""
+    found = session.scalars(
+        select(Outbox.id)
+        .where(Outbox.dedupe_key == dedupe_key, Outbox.created_at > now - timedelta(days=1))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 @dataclass
 class FlushReport:
     sent: int = 0
     retrying: int = 0
     parked: int = 0
+    parked_ids: list[int] = field(default_factory=list)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -141,6 +154,7 @@ def _failed(
         if give_up:
             values["state"] = "parked"
             report.parked += 1
+            report.parked_ids.append(row.id)
         else:
             values["next_attempt_at"] = now + backoff(row.attempts)
             report.retrying += 1

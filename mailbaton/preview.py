@@ -57,6 +57,11 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
     context.update(
         level=1, due_at=sample_ticket(settings)["deadline"], from_side="Sales", to_side="Ops"
     )
+    context.update(
+        failed_kind="request",
+        failed_to="jane@example.com",
+        problem="5.1.1 <jane@example.com>: Recipient address rejected",
+    )
     context["elapsed"] = "1 h 12 min"
     context["refusal_reason"] = "no capacity this week, ask Bob"
     return context

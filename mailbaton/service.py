@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import intake
+from .bounces import after_parking
 from .clock import utcnow
 from .compose import Composer
 from .config import Settings
@@ -97,6 +98,11 @@ class Service:
     async def outbox_pass(self, now: datetime, report: PassReport) -> None:
         async with SmtpSender(self.settings.smtp) as sender:
             result = await flush(self.db, sender, now)
+        if result.parked_ids:
+            await asyncio.to_thread(after_parking, self.db, self.desk, result.parked_ids, now)
+            async with SmtpSender(self.settings.smtp) as sender:  # the notices themselves
+                notices = await flush(self.db, sender, now)
+            result.sent += notices.sent
         report.mail.sent += result.sent
         report.mail.retrying += result.retrying
         report.mail.parked += result.parked

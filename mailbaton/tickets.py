@@ -225,6 +225,11 @@ def reject(
     session.add(ticket)
     session.add(Event(ticket=ticket, at=now, kind="rejected", detail=", ".join(codes)))
     session.flush()
+    key = f"rejection:{rejection.thrower.addr}:{','.join(sorted(set(codes)))}"
+    if outbox.sent_recently(session, key, now):
+        # The same sender, the same mistake, the same day: one answer is enough.
+        add_event(session, ticket, now, "mail not sent", "rejection: already sent today")
+        return ticket
     context = {
         "ref": ticket.ref,
         "title": rejection.title,
@@ -251,6 +256,7 @@ def reject(
         mail_from=settings.mailbox.address,
         now=now,
         ticket=ticket,
+        dedupe_key=key,
     )
     return ticket
 
@@ -326,7 +332,13 @@ def send_mail(
     references: tuple[str, ...] = (),
     auto: str = "auto-generated",
     extra: dict[str, Any] | None = None,
-) -> None:
+    dedupe_key: str | None = None,
+) -> bool:
+    """Queues one mail about `ticket`; False (and nothing queued) if `dedupe_key` was
+    already used today, so a confused sender is not answered over and over."""
+    if dedupe_key is not None and outbox.sent_recently(session, dedupe_key, now):
+        add_event(session, ticket, now, "mail not sent", f"{kind}: already sent today")
+        return False
     context = dict(extra or {})
     files: list[FileToSend] = context.pop("files", [])
     message = desk.composer.build(
@@ -344,8 +356,15 @@ def send_mail(
         thread=OutlookThread(ticket.ref, ticket.title, ticket.created_at),
     )
     outbox.enqueue(
-        session, message, kind=kind, mail_from=desk.settings.mailbox.address, now=now, ticket=ticket
+        session,
+        message,
+        kind=kind,
+        mail_from=desk.settings.mailbox.address,
+        now=now,
+        ticket=ticket,
+        dedupe_key=dedupe_key,
     )
+    return True
 
 
 def reply_in_thread(
@@ -358,6 +377,7 @@ def reply_in_thread(
     *,
     to: Address | None,
     extra: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
 ) -> None:
     """An answer in the thread of the mail just received."""
     if to is None:
@@ -373,6 +393,7 @@ def reply_in_thread(
         references=mail.references,
         auto="auto-replied",
         extra=extra,
+        dedupe_key=dedupe_key,
     )
 
 

@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .clock import as_utc, humanize, iso
-from .models import ACCEPTED, PENDING, REJECTED, Ticket
+from .models import ACCEPTED, PENDING, REJECTED, Outbox, Ticket
 
 
 def owner(ticket: Ticket) -> str:
@@ -20,7 +20,23 @@ def owner(ticket: Ticket) -> str:
     return ticket.thrower
 
 
-def ticket_json(ticket: Ticket, now: datetime, *, events: bool) -> dict[str, Any]:
+def mail_problems(session: Session) -> dict[int, dict[str, int]]:
+    """Per ticket: mails still waiting for the SMTP server, and mails it refused for good."""
+    rows = session.execute(
+        select(Outbox.ticket_id, Outbox.state, func.count())
+        .where(Outbox.state.in_(("queued", "parked")), Outbox.ticket_id.is_not(None))
+        .group_by(Outbox.ticket_id, Outbox.state)
+    ).all()
+    found: dict[int, dict[str, int]] = {}
+    for ticket_id, state, count in rows:
+        if ticket_id is not None:
+            found.setdefault(ticket_id, {"queued": 0, "parked": 0})[state] = count
+    return found
+
+
+def ticket_json(
+    ticket: Ticket, now: datetime, *, events: bool, mail: dict[str, int] | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": ticket.ref,
         "state": ticket.state,
@@ -38,6 +54,8 @@ def ticket_json(ticket: Ticket, now: datetime, *, events: bool) -> dict[str, Any
         "escalations": ticket.escalations,
         "due": ticket.due,
         "files": [a.filename for a in ticket.attachments],
+        "mail_waiting": (mail or {}).get("queued", 0),
+        "mail_undeliverable": (mail or {}).get("parked", 0),
     }
     if ticket.state == REJECTED:
         data["rejection_reasons"] = json.loads(ticket.rejection_reasons or "[]")
@@ -61,9 +79,20 @@ def load_ticket(session: Session, ref: str) -> Ticket | None:
     return session.scalars(query.where(Ticket.ref == ref.strip().upper())).one_or_none()
 
 
-def status_table(tickets: list[Ticket], now: datetime) -> str:
+def mail_summary(problems: dict[int, dict[str, int]]) -> str:
+    waiting = sum(p["queued"] for p in problems.values())
+    parked = sum(p["parked"] for p in problems.values())
+    if not waiting and not parked:
+        return ""
+    return (
+        f"Outbox: {waiting} mail(s) waiting for the SMTP server, {parked} refused for "
+        "good (the thrower was told; `show` has the details)."
+    )
+
+
+def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) -> str:
     if not tickets:
-        return "No open tickets."
+        return "No tickets." if closed else "No open tickets."
     rows = [("ID", "STATE", "TITLE", "THROWER -> CATCHER", "OWNER", "AGE", "DEADLINE", "ESC")]
     for t in tickets:
         deadline = "-"
