@@ -126,6 +126,20 @@ def screen(mail: ParsedMail, settings: Settings) -> Ignored | None:
     return None
 
 
+def unverified(mail: ParsedMail, settings: Settings) -> str | None:
+    """With protocol.require_dmarc_pass_from set: why this mail is held for review.
+    Only the named server's verdict counts (RFC 8601: it must strip forged ones)."""
+    server = settings.protocol.require_dmarc_pass_from
+    if server is None:
+        return None
+    for value in mail.authentication_results:
+        authserv, _, results = value.partition(";")
+        named = authserv.strip().lower().split()[:1] == [server]
+        if named and re.search(r"\bdmarc=pass\b", results, re.IGNORECASE):
+            return None
+    return f"held for review: no dmarc=pass from {server}"
+
+
 def reply_hints(mail: ParsedMail, settings: Settings) -> ReplyHints:
     tokens: list[str] = []
     if settings.mailbox.plus_addressing:
@@ -260,3 +274,15 @@ def check_catcher(catcher: Address, thrower: Address, settings: Settings) -> lis
         allowed = ", ".join(settings.protocol.allowed_domains)
         reasons.append(Reason("catcher_domain", {**params, "allowed": allowed}))
     return reasons
+
+
+def too_large(mail: ParsedMail, settings: Settings, size: int) -> Rejection:
+    """A message over protocol.max_message_size: only its header was read."""
+    assert mail.from_ is not None, "screen() turns away mail without a sender"
+    subject = _HANDOFF_PREFIX.sub("", mail.subject).strip() or "(no title)"
+    params = {"size": _megabytes(size), "limit": _megabytes(settings.protocol.max_message_size)}
+    return Rejection(mail.from_, subject, (Reason("too_large", params),), {})
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"

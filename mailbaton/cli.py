@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from . import intake
 from .clock import parse_instant, utcnow
@@ -197,17 +198,22 @@ def show_command(args: argparse.Namespace, db: Database) -> int:
 def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     from .service import PassReport, Service
 
-    if args.file:
-        try:
-            raw = Path(args.file).read_bytes()
-        except OSError as error:
-            print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-            return EXIT_ERROR
-    else:
-        raw = sys.stdin.buffer.read()
+    limit = settings.protocol.max_message_size
+    try:
+        stream = open(args.file, "rb") if args.file else sys.stdin.buffer  # noqa: SIM115
+    except OSError as error:
+        print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    with stream:
+        raw, size = read_capped(stream, limit)
     service = Service(settings, db)
     now = utcnow()
-    outcome = intake.process(db, service.desk, raw, intake.Source("ingest"), now)
+    oversized = size if size > limit else None
+    if oversized is not None:
+        raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
+    outcome = intake.process(
+        db, service.desk, raw, intake.Source("ingest"), now, oversized=oversized
+    )
     print(f"{outcome.outcome}: {outcome.reason}")
     # Send right away when we can; whatever cannot leave now waits in the outbox.
     report = PassReport()
@@ -215,6 +221,15 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     if report.mail.retrying:
         print(f"{report.mail.retrying} mail(s) wait in the outbox for the SMTP server")
     return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK
+
+
+def read_capped(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
+    """At most `limit` + 1 bytes are kept; the rest is only counted."""
+    raw = stream.read(limit + 1)
+    size = len(raw)
+    while chunk := stream.read(1024 * 1024):
+        size += len(chunk)
+    return raw, size
 
 
 def templates_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -74,6 +74,8 @@ class ProtocolSettings:
     allowed_domains: tuple[str, ...] = ()
     group_addresses: tuple[str, ...] = ()
     role_names: tuple[str, ...] = ()
+    max_message_size: int = 25 * 1024 * 1024
+    require_dmarc_pass_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,14 @@ _KNOWN: dict[str, tuple[str, ...]] = {
         "from_name",
     ),
     "database": ("url",),
-    "protocol": ("ticket_prefix", "allowed_domains", "group_addresses", "role_names"),
+    "protocol": (
+        "ticket_prefix",
+        "allowed_domains",
+        "group_addresses",
+        "role_names",
+        "max_message_size",
+        "require_dmarc_pass_from",
+    ),
     "escalation": (
         "after",
         "managers",
@@ -238,6 +247,17 @@ class _Reader:
             self.fail(name, f'is {raw!r}; expected a duration such as "4h", "90m" or "2d"')
             return default
 
+    def size(self, name: str, default: int) -> int:
+        raw = self.table.get(name)
+        if raw is None:
+            return default
+        match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", str(raw), re.IGNORECASE)
+        if isinstance(raw, bool) or match is None or float(match.group(1)) <= 0:
+            self.fail(name, f'is {raw!r}; expected a size such as "25MB" or "500KB"')
+            return default
+        scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+        return int(float(match.group(1)) * scale)
+
     def port(self, name: str, default: int) -> int:
         value = self.get(name, int, default, "a port number (1-65535)")
         if not 0 < value < 65536:
@@ -264,7 +284,12 @@ class _Reader:
                 )
                 return ""
             return os.environ[env]
-        return self.text("password", "")
+        value = self.table.get("password", "")
+        if not isinstance(value, str):
+            # Never echo the value: it is a secret, even when it is the wrong type.
+            self.fail("password", "is not a string; expected a quoted password, or password_env")
+            return ""
+        return value
 
     def sub(self, name: str, kind: str | None = None) -> _Reader:
         value = self.table.get(name, {})
@@ -350,7 +375,10 @@ def from_dict(data: Mapping[str, Any], *, base: Path, source: Path | None = None
     url = db.text("url", "sqlite:///mailbaton.db")
     url = _resolve_sqlite(url, base)
     if not url.startswith(("sqlite", "postgresql")):
-        db.fail("url", f"is {url!r}; expected sqlite:///FILE or postgresql+psycopg://...")
+        db.fail(
+            "url",
+            f"is {_hide_password(url)!r}; expected sqlite:///FILE or postgresql+psycopg://...",
+        )
 
     pr = root.sub("protocol")
     prefix = pr.text("ticket_prefix", "MB")
@@ -363,6 +391,8 @@ def from_dict(data: Mapping[str, Any], *, base: Path, source: Path | None = None
             "group_addresses", _is_pattern, "an address or pattern such as *-team@example.com"
         ),
         role_names=pr.strings("role_names", lambda s: "@" not in s, "a local part like 'billing'"),
+        max_message_size=pr.size("max_message_size", 25 * 1024 * 1024),
+        require_dmarc_pass_from=pr.text("require_dmarc_pass_from", "").strip().lower() or None,
     )
 
     es = root.sub("escalation")
@@ -445,3 +475,8 @@ def _resolve_sqlite(url: str, base: Path) -> str:
         if path != ":memory:":
             return prefix + str((base / path).resolve())
     return url
+
+
+def _hide_password(url: str) -> str:
+    """user:secret@host -> user:***@host, for anything that prints a database URL."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)

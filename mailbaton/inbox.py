@@ -148,6 +148,24 @@ class Inbox:
                     continue
                 yield uid, bytes(raw)
 
+    def sizes(self, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE per UID: decided before a byte of the body is fetched."""
+        found: dict[int, int] = {}
+        for start in range(0, len(uids), 500):
+            batch = uids[start : start + 500]
+            with _imap_errors("cannot read message sizes"):
+                data = self._client().fetch(batch, ["RFC822.SIZE"])
+            for uid, item in data.items():
+                found[int(uid)] = int(item.get(b"RFC822.SIZE", 0))
+        return found
+
+    def fetch_header(self, uid: int) -> bytes:
+        """Only the header of a message too large to load whole."""
+        with _imap_errors(f"cannot fetch the header of message {uid}"):
+            data = self._client().fetch([uid], ["BODY.PEEK[HEADER]"])
+        item = data.get(uid, {})
+        return bytes(item.get(b"BODY[HEADER]", b""))
+
     def file(self, uid: int, folder: str) -> None:
         """Moves one message to an outcome folder; MOVE, else COPY + \\Deleted + UID EXPUNGE."""
         client = self._client()

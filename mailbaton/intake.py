@@ -74,12 +74,24 @@ def mark_filed(db: Database, source: Source) -> None:
             row.filed = True
 
 
-def process(db: Database, desk: tickets.Desk, raw: bytes, source: Source, now: datetime) -> Outcome:
-    """Decides and records one message; never raises for a bad message (it is 'failed')."""
+def process(
+    db: Database,
+    desk: tickets.Desk,
+    raw: bytes,
+    source: Source,
+    now: datetime,
+    *,
+    oversized: int | None = None,
+) -> Outcome:
+    """Decides and records one message; never raises for a bad message (it is 'failed').
+    With `oversized` (the real size), `raw` is only the header of a message too large
+    to load: it is screened and, if a person sent it, rejected as too large."""
     mail: ParsedMail | None = None
     try:
         mail = parse_message(raw)
         with db.transaction() as session:
+            if oversized is not None:
+                return _too_large(session, desk, mail, raw, source, now, oversized)
             return _decide(session, desk, mail, raw, source, now)
     except IntegrityError:
         # Another worker recorded this UID first: it owns the outcome.
@@ -127,6 +139,12 @@ def _decide(
         _record(session, source, mail, raw, now, IGNORED, ignored.reason)
         return Outcome(IGNORED, ignored.reason)
 
+    held = classify.unverified(mail, settings)
+    if held is not None:
+        # Not answered (it may be forged), not lost: an admin finds it in the failed folder.
+        _record(session, source, mail, raw, now, FAILED, held)
+        return Outcome(FAILED, held)
+
     hints = classify.reply_hints(mail, settings)
     if hints:
         ticket = tickets.find_by_hints(session, hints)
@@ -145,6 +163,26 @@ def _decide(
     reason = f"opened {ticket.ref} for {ticket.catcher}"
     _record(session, source, mail, raw, now, PROCESSED, reason, ticket.id)
     return Outcome(PROCESSED, reason, ticket.ref)
+
+
+def _too_large(
+    session: Session,
+    desk: tickets.Desk,
+    mail: ParsedMail,
+    raw: bytes,
+    source: Source,
+    now: datetime,
+    size: int,
+) -> Outcome:
+    ignored = classify.screen(mail, desk.settings)
+    if ignored is not None:
+        _record(session, source, mail, raw, now, IGNORED, f"{ignored.reason} (too large)")
+        return Outcome(IGNORED, ignored.reason)
+    rejection = classify.too_large(mail, desk.settings, size)
+    ticket = tickets.reject(session, desk, rejection, mail, now)
+    reason = f"rejected: too_large ({size} bytes)"
+    _record(session, source, mail, raw, now, REJECTED, reason, ticket.id)
+    return Outcome(REJECTED, reason, ticket.ref)
 
 
 def _record(

@@ -85,15 +85,35 @@ class Service:
                 inbox.file(uid, folders.for_outcome(done.outcome))
                 intake.mark_filed(self.db, source)
                 report.refiled += 1
-            for uid, raw in inbox.fetch(todo):
+            limit = self.settings.protocol.max_message_size
+            sizes = inbox.sizes(todo) if todo else {}
+            for uid in [u for u in todo if sizes.get(u, 0) > limit]:
+                source = intake.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
+                header = inbox.fetch_header(uid)
+                outcome = intake.process(
+                    self.db, self.desk, header, source, now, oversized=sizes[uid]
+                )
+                self._file(inbox, uid, source, outcome, report)
+            small = [u for u in todo if sizes.get(u, 0) <= limit]
+            for uid, raw in inbox.fetch(small):
                 source = intake.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
                 outcome = intake.process(self.db, self.desk, raw, source, now)
-                report.outcomes.append(outcome)
-                log.info("message %s: %s (%s)", uid, outcome.outcome, outcome.reason)
-                # Only after the decision committed: a crash before this line re-files,
-                # never re-decides.
-                inbox.file(uid, folders.for_outcome(outcome.outcome))
-                intake.mark_filed(self.db, source)
+                self._file(inbox, uid, source, outcome, report)
+
+    def _file(
+        self,
+        inbox: Inbox,
+        uid: int,
+        source: intake.Source,
+        outcome: intake.Outcome,
+        report: PassReport,
+    ) -> None:
+        report.outcomes.append(outcome)
+        log.info("message %s: %s (%s)", uid, outcome.outcome, outcome.reason)
+        # Only after the decision committed: a crash before this line re-files,
+        # never re-decides.
+        inbox.file(uid, self.settings.mailbox.folders.for_outcome(outcome.outcome))
+        intake.mark_filed(self.db, source)
 
     async def outbox_pass(self, now: datetime, report: PassReport) -> None:
         async with SmtpSender(self.settings.smtp) as sender:
