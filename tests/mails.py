@@ -215,3 +215,25 @@ def reply(
     else:
         raise ValueError(style)
     return message.as_bytes()
+
+
+def dsn_for(returned: EmailMessage, *, recipient: str = "jane@example.com") -> bytes:
+    """A Postfix-style delivery status notification returning `returned`'s headers."""
+    headers = "".join(f"{k}: {v}\n" for k, v in returned.items())
+    report = (
+        "Reporting-MTA: dns; mx.partner.org\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.1.1\n"
+        f"Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected\n"
+    )
+    boundary = "dsn-boundary-42"
+    return (
+        "From: MAILER-DAEMON@mx.partner.org (Mail Delivery System)\n"
+        "To: baton@example.com\nSubject: Undelivered Mail Returned to Sender\n"
+        f"Message-ID: {make_msgid(domain='mx.partner.org')}\nAuto-Submitted: auto-replied\n"
+        "MIME-Version: 1.0\n"
+        f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"\n\n'
+        f"--{boundary}\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        f"--{boundary}\nContent-Type: message/delivery-status\n\n{report}\n"
+        f"--{boundary}\nContent-Type: text/rfc822-headers\n\n{headers}\n"
+        f"--{boundary}--\n"
+    ).encode()
