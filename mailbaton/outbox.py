@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 # While one worker sends a row, others leave it alone; after this, a crashed
 # worker's claim lapses and the row is sent again (same Message-ID).
 LEASE = timedelta(minutes=10)
-MAX_BACKOFF = timedelta(hours=1)
+# Short enough that mail leaves soon after an outage ends, long enough not to hammer.
+MAX_BACKOFF = timedelta(minutes=10)
 GIVE_UP_AFTER = timedelta(days=3)
 
 
