@@ -246,3 +246,23 @@ def test_a_message_that_breaks_processing_is_filed_as_failed_and_the_pass_goes_o
 
 def _strip_ages(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if '"age_seconds"' not in line)
+
+
+def test_messages_without_message_id_are_told_apart_by_their_bytes(baton: Baton) -> None:
+    first = b"\n".join(
+        line
+        for line in mails.handoff(title="First").split(b"\n")
+        if not line.startswith(b"Message-ID:")
+    )
+    second = b"\n".join(
+        line
+        for line in mails.handoff(title="Second").split(b"\n")
+        if not line.startswith(b"Message-ID:")
+    )
+    for raw in (first, second, first):  # the first one delivered twice
+        baton.server.deliver(raw)
+    report = baton.run_pass()
+
+    assert [o.already_done for o in report.outcomes] == [False, False, True]
+    assert sorted(t["title"] for t in baton.cli_json("status")) == ["First", "Second"]
+    assert len(baton.inbox("jane@example.com")) == 2

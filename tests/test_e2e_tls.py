@@ -1,0 +1,84 @@
+"""TLS is verified by default: a server with a self-signed certificate is refused."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
+from baton import Baton, make_baton
+from servers import MailServer
+
+from mailbaton.sandbox import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def smtps(tmp_path: Path) -> Iterator[int]:
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    controller = Controller(Sink(), hostname="127.0.0.1", port=free_port(), ssl_context=context)
+    controller.start()
+    yield controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def baton(sandbox_server: MailServer, tmp_path: Path) -> Iterator[Baton]:
+    b = make_baton(sandbox_server, tmp_path)
+    yield b
+    b.close()
+
+
+def _smtp_to(baton: Baton, port: int, extra: str = "") -> None:
+    text = baton.config_path.read_text()
+    smtp_part = text.split("[smtp]")[1].split("[database]")[0]
+    new_part = f'\nhost = "127.0.0.1"\nport = {port}\nsecurity = "ssl"\ntimeout = 10\n{extra}\n\n'
+    baton.config_path.write_text(text.replace(smtp_part, new_part))
+
+
+def test_a_self_signed_smtp_server_is_refused_unless_verification_is_switched_off(
+    baton: Baton, smtps: int
+) -> None:
+    _smtp_to(baton, smtps)
+    done = baton.cli("check")
+    assert done.returncode == 1
+    assert "SMTP: FAILED" in done.stdout and "CERTIFICATE_VERIFY_FAILED" in done.stdout
+
+    _smtp_to(baton, smtps, "verify_tls = false")
+    done = baton.cli("check")
+    assert done.returncode == 0, done.stdout
+    assert f"SMTP 127.0.0.1:{smtps} ok (TLS" in done.stdout
