@@ -111,15 +111,18 @@ class Inbox:
             name = self.server_name(folder)
             if name in existing:
                 continue
-            try:
-                client.create_folder(name)
-            except IMAPClientError as error:
-                # Another replica may have created it between LIST and CREATE.
-                if not client.folder_exists(name):
-                    raise InboxError(f"cannot create IMAP folder {name!r}: {error}") from error
-            # Subscribed, so the folders show up in people's mail clients.
-            with contextlib.suppress(IMAPClientError):
-                client.subscribe_folder(name)
+            with _imap_errors(f"cannot create IMAP folder {name!r}"):
+                try:
+                    client.create_folder(name)
+                except IMAPClient.AbortError:
+                    raise
+                except IMAPClientError as error:
+                    # Another replica may have created it between LIST and CREATE.
+                    if not client.folder_exists(name):
+                        raise InboxError(f"cannot create IMAP folder {name!r}: {error}") from error
+                # Subscribed, so the folders show up in people's mail clients.
+                with contextlib.suppress(IMAPClientError):
+                    client.subscribe_folder(name)
 
     def select(self) -> int:
         """Selects the watched folder; returns its UIDVALIDITY."""

@@ -244,6 +244,7 @@ class IdleWatcher(threading.Thread):
                         return
                     inbox.select()
                     delay = 1.0
+                    self.wake()  # mail may have arrived while no IDLE was listening
                     self._watch(inbox)
             except Exception as error:  # any failure: log, back off, reconnect
                 log.warning("IDLE connection lost (%s); reconnecting in %.0f s", error, delay)

@@ -505,10 +505,13 @@ class DovecotServer(MailServer):
     name = "dovecot"
     delimiter = "."
 
-    def __init__(self, root: Path, process: subprocess.Popen[bytes], imap_port: int) -> None:
+    def __init__(
+        self, root: Path, process: subprocess.Popen[bytes], imap_port: int, binary: str = ""
+    ) -> None:
         super().__init__()
         self.root = root
         self.process = process
+        self.binary = binary
         self.host = "127.0.0.1"
         self.imap_port = imap_port
         self.password = PASSWORD
@@ -517,7 +520,11 @@ class DovecotServer(MailServer):
         self.smtp_port = 0
 
     @classmethod
-    def start(cls, binary: str | None = None, timeout: float = 20) -> DovecotServer:
+    def start(
+        cls, binary: str | None = None, timeout: float = 20, extra_conf: str = ""
+    ) -> DovecotServer:
+        """A new instance; ``extra_conf`` lines are appended to its dovecot.conf, e.g.
+        ``imap_capability = IMAP4rev1 IDLE`` for a server without MOVE and UIDPLUS."""
         binary = binary or find_dovecot()
         if binary is None:
             raise RuntimeError("dovecot not installed: apt-get install dovecot-imapd")
@@ -553,11 +560,20 @@ class DovecotServer(MailServer):
                 internal_users=internal_users,
                 password=PASSWORD,
             )
+            + extra_conf
+            + ("\n" if extra_conf and not extra_conf.endswith("\n") else "")
         )
-        console = open(root / "console.log", "wb")  # noqa: SIM115 - closed after the process ends
+        server = cls(root, cls._launch(binary, root), port, binary)
+        server._wait_until_up(timeout)
+        server._start_smtp()
+        return server
+
+    @staticmethod
+    def _launch(binary: str, root: Path) -> subprocess.Popen[bytes]:
+        console = open(root / "console.log", "ab")  # noqa: SIM115 - closed after the process ends
         try:
-            process = subprocess.Popen(
-                [binary, "-F", "-c", str(conf)],
+            return subprocess.Popen(
+                [binary, "-F", "-c", str(root / "dovecot.conf")],
                 # Its own process group, which its children join, so stop() can end them all.
                 start_new_session=True,
                 stdin=subprocess.DEVNULL,
@@ -566,15 +582,43 @@ class DovecotServer(MailServer):
             )
         finally:
             console.close()  # the child has its own copy of the descriptor
-        server = cls(root, process, port)
-        if not _wait_for_port(server.host, port, lambda: process.poll() is None, timeout):
-            log = _tail(root / "dovecot.log") + "\n" + _tail(root / "console.log")
+
+    def _wait_until_up(self, timeout: float) -> None:
+        process = self.process
+        if not _wait_for_port(self.host, self.imap_port, lambda: process.poll() is None, timeout):
+            log = _tail(self.root / "dovecot.log") + "\n" + _tail(self.root / "console.log")
             code = process.poll()
-            server.stop(keep_files=True)
+            self.stop(keep_files=True)
             state = f"exited with code {code}" if code is not None else f"no port in {timeout}s"
-            raise RuntimeError(f"dovecot {state}; files in {root}; log:\n{log}")
-        server._start_smtp()
-        return server
+            raise RuntimeError(f"dovecot {state}; files in {self.root}; log:\n{log}")
+
+    def kill(self) -> None:
+        """Crash the IMAP side: SIGKILL to Dovecot and its children, mail and port kept.
+
+        Open connections are reset; new ones are refused until ``restart()``. The SMTP
+        side stays up (its deliveries fail with 451 meanwhile).
+        """
+        self.close_connections()
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        # The children (imap, imap-login, ...) are in the group too; wait until none
+        # answers, so a restart does not race a dying listener.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((self.host, self.imap_port), timeout=0.2):
+                    pass
+            except OSError:
+                return
+            time.sleep(0.02)
+
+    def restart(self, timeout: float = 20) -> None:
+        """Start Dovecot again on the same port, config and maildirs (after ``kill()``)."""
+        if self.process.poll() is None:
+            self.kill()
+        self.process = self._launch(self.binary or find_dovecot() or "dovecot", self.root)
+        self._wait_until_up(timeout)
 
     def _start_smtp(self) -> None:
         self.smtp_port = free_port()
