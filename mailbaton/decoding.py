@@ -23,7 +23,13 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MAKE_HEADER = email_policy.default.header_factory
 
 
+# Lone surrogates other than surrogate escapes (\udc80-\udcff, the parser's 8-bit bytes):
+# what a truncated encoded word leaves behind. They cannot be stored or sent.
+_STRAY_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
 def _unsurrogate(text: str) -> str:
+    text = _STRAY_SURROGATE.sub("\ufffd", text)
     # BytesParser keeps 8-bit header bytes as surrogate escapes; most are UTF-8.
     if not any("\udc80" <= ch <= "\udcff" for ch in text):
         return text
@@ -37,7 +43,7 @@ def _unsurrogate(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_unsurrogate(text).split())
 
 
 def _codec(charset: str | None) -> str | None:
@@ -71,7 +77,7 @@ def _decode_words(value: str) -> str:
     """RFC 2047-decode a header value, tolerating broken and unknown encodings."""
     if len(value) < _POLICY_LIMIT:
         try:
-            return str(_MAKE_HEADER("subject", value))
+            return _unsurrogate(str(_MAKE_HEADER("subject", value)))
         except Exception:
             pass
     try:
@@ -86,7 +92,7 @@ def _decode_words(value: str) -> str:
             out.append(chunk.decode("raw-unicode-escape", "replace"))
         else:
             out.append(_decode(chunk, charset))
-    return "".join(out)
+    return _unsurrogate("".join(out))
 
 
 class _Lenient(Compat32):

@@ -102,8 +102,15 @@ def process(
     except Exception as error:
         log.exception("could not process message %s/%s", source.folder, source.uid)
         reason = f"could not be processed: {type(error).__name__}: {error}"[:1000]
-        with db.transaction() as session:
-            _record(session, source, mail, raw, now, FAILED, reason)
+        try:
+            with db.transaction() as session:
+                _record(session, source, mail, raw, now, FAILED, reason)
+        except IntegrityError:
+            # This UID is already in the ledger (another worker, or a retry): keep its word.
+            previous = recorded(db, source)
+            if previous is None:
+                raise
+            return Outcome(previous.outcome, previous.reason, already_done=True)
         return Outcome(FAILED, reason)
 
 

@@ -78,7 +78,7 @@ class Ticket(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     fields_json: Mapped[str] = mapped_column(Text, default="{}")
     reply_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    handoff_message_id: Mapped[str | None] = mapped_column(Text)
+    handoff_message_id: Mapped[str | None] = mapped_column(String(400), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
