@@ -38,9 +38,29 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    private = engine.dialect.name == "sqlite"
+    if private:
+        # pysqlite BEGINs only before INSERT/UPDATE/DELETE, so each CREATE would commit
+        # alone and a crash mid-upgrade would leave a schema no later start can finish.
+        # One explicit transaction for the whole upgrade, on a private engine: doing this
+        # on every connection makes two daemons starting together collide.
+        engine = make_engine(engine.url.render_as_string(hide_password=False))
+
+        @event.listens_for(engine, "connect")
+        def _we_begin(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if private:
+            engine.dispose()
 
 
 class Database:

@@ -168,6 +168,8 @@ class Service:
 
         async def plan_next_due() -> None:
             # Sleep until the earliest deadline or retry instead of polling coarsely.
+            if stop.is_set():
+                return
             when = await asyncio.to_thread(next_due, self.db)
             if when is None or stop.is_set():
                 return
@@ -213,9 +215,10 @@ class Service:
         finally:
             log.info("stopping: finishing the pass in hand")
             watcher.stop()
-            scheduler.shutdown(wait=False)
+            # A pass the scheduler started is one of its jobs, and shutdown() cancels
+            # running jobs: let the pass in hand end first, then shut the scheduler down.
             async with self._pass_lock:
-                pass
+                scheduler.shutdown(wait=False)
             watcher.join(timeout=10)
 
 
