@@ -166,21 +166,21 @@ class Service:
             if on_pass is not None:
                 on_pass(report)
 
+        due_timer: asyncio.TimerHandle | None = None
+
         async def plan_next_due() -> None:
-            # Sleep until the earliest deadline or retry instead of polling coarsely.
+            # Sleep until the earliest deadline or retry instead of polling coarsely. A
+            # loop timer, not a scheduler job: planned from inside the pass it wakes, a
+            # job with the same id would be skipped as "already running".
+            nonlocal due_timer
             if stop.is_set():
                 return
             when = await asyncio.to_thread(next_due, self.db)
-            if when is None or stop.is_set():
-                return
-            scheduler.add_job(
-                one_pass,
-                "date",
-                run_date=max(when, utcnow()),
-                id="due",
-                replace_existing=True,
-                misfire_grace_time=None,
-            )
+            if due_timer is not None:
+                due_timer.cancel()
+            if when is not None and not stop.is_set():
+                delay = max(0.0, (when - utcnow()).total_seconds())
+                due_timer = loop.call_later(delay, wake.set)
 
         wake = asyncio.Event()
         scheduler = AsyncIOScheduler(event_loop=loop, timezone="UTC")
@@ -214,6 +214,8 @@ class Service:
                     await one_pass()
         finally:
             log.info("stopping: finishing the pass in hand")
+            if due_timer is not None:
+                due_timer.cancel()
             watcher.stop()
             # A pass the scheduler started is one of its jobs, and shutdown() cancels
             # running jobs: let the pass in hand end first, then shut the scheduler down.
