@@ -225,38 +225,25 @@ def reject(
     session.add(ticket)
     session.add(Event(ticket=ticket, at=now, kind="rejected", detail=", ".join(codes)))
     session.flush()
-    key = f"rejection:{rejection.thrower.addr}:{','.join(sorted(set(codes)))}"
-    if outbox.sent_recently(session, key, now):
-        # The same sender, the same mistake, the same day: one answer is enough.
-        add_event(session, ticket, now, "mail not sent", "rejection: already sent today")
-        return ticket
-    context = {
-        "ref": ticket.ref,
-        "title": rejection.title,
-        "thrower_name": first_name(rejection.thrower.name, rejection.thrower.addr),
-        "reasons": [{"code": r.code, "params": r.params} for r in rejection.reasons],
-        "example": example_values(rejection, settings),
-        "shared_address": settings.mailbox.address,
-    }
-    message = desk.composer.build(
+    # The same sender, the same mistake, the same day: one answer is enough.
+    send_mail(
+        session,
+        desk,
+        ticket,
+        now,
         "rejection",
-        context,
-        sender=desk.sender,
-        to=[header_address(rejection.thrower.name, rejection.thrower.addr)],
-        now=now,
-        ref=ticket.ref,
+        to=header_address(rejection.thrower.name, rejection.thrower.addr),
         in_reply_to=mail.message_id,
         references=mail.references,
         auto="auto-replied",
-    )
-    outbox.enqueue(
-        session,
-        message,
-        kind="rejection",
-        mail_from=settings.mailbox.address,
-        now=now,
-        ticket=ticket,
-        dedupe_key=key,
+        extra={
+            "ref": ticket.ref,
+            "title": rejection.title,
+            "thrower_name": first_name(rejection.thrower.name, rejection.thrower.addr),
+            "reasons": [{"code": r.code, "params": r.params} for r in rejection.reasons],
+            "example": example_values(rejection, settings),
+        },
+        dedupe_key=f"rejection:{rejection.thrower.addr}:{','.join(sorted(set(codes)))}",
     )
     return ticket
 
