@@ -43,6 +43,7 @@ url = "{db}"
 
 [protocol]
 ticket_prefix = "MB"
+{protocol}
 allowed_domains = ["example.com"]
 group_addresses = ["ops@example.com", "*-team@example.com"]
 
@@ -129,6 +130,7 @@ def make_baton(
     db_url: str | None = None,
     plus: bool = False,
     escalation: str = "",
+    protocol: str = "",
 ) -> Baton:
     config = folder / "config.toml"
     config.write_text(
@@ -141,6 +143,7 @@ def make_baton(
             db=db_url or f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
             templates=(ROOT / "templates").as_posix(),
             escalation=escalation,
+            protocol=protocol,
         )
     )
     settings = load(config)

@@ -105,18 +105,7 @@ def test_unclear_is_answered_once_a_day(baton: Baton) -> None:
 def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
     mail_server: MailServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    baton = make_baton(mail_server, tmp_path)
-    config = baton.config_path.read_text().replace(
-        'ticket_prefix = "MB"', 'ticket_prefix = "MB"\nmax_message_size = "100KB"'
-    )
-    baton.config_path.write_text(config)
-    baton.close()
-    baton = make_baton(mail_server, tmp_path) if False else baton
-    from mailbaton.config import load
-    from mailbaton.service import Service
-
-    baton.settings = load(baton.config_path)
-    baton.service = Service.open(baton.settings)
+    baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
     fetched: list[int] = []
     real_fetch = Inbox.fetch
 
@@ -145,19 +134,7 @@ def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
 def test_with_dmarc_required_unverified_replies_are_held_not_acted_on(
     mail_server: MailServer, tmp_path: Path
 ) -> None:
-    baton = make_baton(mail_server, tmp_path)
-    baton.config_path.write_text(
-        baton.config_path.read_text().replace(
-            'ticket_prefix = "MB"',
-            'ticket_prefix = "MB"\nrequire_dmarc_pass_from = "mx.example.com"',
-        )
-    )
-    baton.close()
-    from mailbaton.config import load
-    from mailbaton.service import Service
-
-    baton.settings = load(baton.config_path)
-    baton.service = Service.open(baton.settings)
+    baton = make_baton(mail_server, tmp_path, protocol='require_dmarc_pass_from = "mx.example.com"')
     verified = (
         "Authentication-Results: mx.example.com; dkim=pass; dmarc=pass header.from=example.com\n"
     )
