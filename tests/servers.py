@@ -321,6 +321,18 @@ class MailServer:
         return f"<{type(self).__name__} imap={self.imap_port} smtp={self.smtp_port}>"
 
 
+def _group_alive(pgid: int) -> bool:
+    """Whether any live (not zombie) process is still in this process group."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone while we looked
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
+
+
 def _subject(raw: bytes) -> str:
     for line in raw.splitlines():
         if not line.strip():
@@ -602,15 +614,11 @@ class DovecotServer(MailServer):
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        # The children (imap, imap-login, ...) are in the group too; wait until none
-        # answers, so a restart does not race a dying listener.
+        # The children (imap, imap-login, stats, ...) are in the group too and die a little
+        # later; a restart before the last one is gone finds its socket still answering
+        # ("Dovecot is already running?").
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection((self.host, self.imap_port), timeout=0.2):
-                    pass
-            except OSError:
-                return
+        while _group_alive(self.process.pid) and time.monotonic() < deadline:
             time.sleep(0.02)
 
     def restart(self, timeout: float = 20) -> None:
