@@ -25,10 +25,10 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from mailbaton.config import load
-from mailbaton.db import Database
-from mailbaton.models import Outbox, Ticket
-from mailbaton.sandbox import start_sandbox
-from mailbaton.service import Service
+from mailbaton.store.db import Database
+from mailbaton.store.models import Outbox, Ticket
+from mailbaton.app.sandbox import start_sandbox
+from mailbaton.app.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 AFTER_S = 6
@@ -112,7 +112,7 @@ def config(folder: Path, shared: str, imap: int, smtp: int) -> Path:
             shared=shared,
             after=AFTER_S,
             db=(folder / f"{shared}.db").as_posix(),
-            templates=(ROOT / "templates").as_posix(),
+            templates=(ROOT / "mailbaton" / "templates").as_posix(),
         )
     )
     return path

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .clock import parse_duration
-from .hours import from_settings
+from mailbaton.clock import parse_duration
+from mailbaton.hours import from_settings
 
 SECURITY_CHOICES = ("ssl", "starttls", "none")
 

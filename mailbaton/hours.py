@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .clock import as_utc
+from mailbaton.clock import as_utc
 
 # Ten years of calendar days. A deadline further out than that means the schedule
 # (days minus holidays) never opens, and looping on would hang the scheduler.

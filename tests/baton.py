@@ -16,8 +16,8 @@ from typing import Any
 
 from servers import MailServer
 
+from mailbaton.app.service import PassReport, Service
 from mailbaton.config import Settings, load
-from mailbaton.service import PassReport, Service
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,7 +141,7 @@ def make_baton(
             password=server.password,
             plus="true" if plus else "false",
             db=db_url or f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
-            templates=(ROOT / "templates").as_posix(),
+            templates=(ROOT / "mailbaton" / "templates").as_posix(),
             escalation=escalation,
             protocol=protocol,
         )

@@ -26,7 +26,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from imapclient import IMAPClient
 
-from mailbaton.sandbox import Sandbox, free_port, start_sandbox
+from mailbaton.app.sandbox import Sandbox, free_port, start_sandbox
 
 PASSWORD = "secret"
 DEFAULT_USER = "baton@example.com"

@@ -1,0 +1,308 @@
+"""Command line: argument parsing and printing only; the work happens in the modules below."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from mailbaton.app import intake
+from mailbaton.clock import parse_instant, utcnow
+from mailbaton.config import ConfigError, Settings, load
+from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
+from mailbaton.outbound.preview import sample_context
+from mailbaton.store.db import Database
+from mailbaton.tickets.queries import (
+    load_ticket,
+    load_tickets,
+    mail_problems,
+    mail_summary,
+    show_text,
+    status_table,
+    ticket_json,
+)
+from mailbaton.transport.imap import InboxError, check_login
+from mailbaton.transport.smtp import SmtpError
+from mailbaton.transport.smtp import check_login as smtp_check_login
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mailbaton",
+        description="The Baton Pass Protocol over email: a handoff stays in the thrower's "
+        "name until a named human replies GOT IT.",
+    )
+    parser.add_argument("-c", "--config", default="config.toml", help="default: ./config.toml")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser("run", help="the daemon (or one pass with --once)")
+    run.add_argument("--once", action="store_true", help="one pass, then exit")
+    run.add_argument("--now", help="with --once: act as if it were this ISO-8601 time")
+
+    commands.add_parser("check", help="validate config and templates, try IMAP and SMTP logins")
+
+    status = commands.add_parser("status", help="open tickets")
+    status.add_argument("--all", action="store_true", help="every ticket, rejected ones too")
+    status.add_argument("--json", action="store_true")
+
+    show = commands.add_parser("show", help="one ticket with its timeline")
+    show.add_argument("ticket", metavar="TICKET", help="e.g. MB-42")
+    show.add_argument("--json", action="store_true")
+
+    ingest = commands.add_parser("ingest", help="process one raw message (for an MTA pipe)")
+    ingest.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
+
+    templates = commands.add_parser("templates", help="list, check and preview templates")
+    actions = templates.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    actions.add_parser("list", help="the templates and what each is for")
+    actions.add_parser("check", help="render every template with sample data")
+    preview = actions.add_parser("preview", help="render one template with sample data")
+    preview.add_argument("name", metavar="NAME")
+    preview.add_argument("--html", action="store_true", help="the HTML version")
+
+    demo = commands.add_parser("demo", help="everything on an embedded sandbox mail server")
+    demo.add_argument("--dir", default=".mailbaton-demo", help="where the demo keeps its files")
+    demo.add_argument("--no-wait", action="store_true", help="exit after the walkthrough")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "demo":
+        from mailbaton.app.demo import run_demo
+
+        if not args.verbose:
+            # The walkthrough prints what matters; log lines would interleave with it.
+            logging.getLogger().setLevel(logging.WARNING)
+
+        return run_demo(Path(args.dir), wait=not args.no_wait)
+    if not args.verbose:
+        # Library chatter would drown the one line per pass a person wants to read.
+        for noisy in ("apscheduler", "imapclient", "aiosmtplib", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = load(args.config)
+    except ConfigError as error:
+        print(f"mailbaton: the config cannot be used ({args.config}):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return dispatch(args, settings)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "templates":
+        return templates_command(args, settings)
+    if args.command == "check":
+        return check_command(settings)
+    if args.command == "run":
+        return run_command(args, settings)
+    db = Database.open(settings.database_url)
+    try:
+        if args.command == "status":
+            return status_command(args, db)
+        if args.command == "show":
+            return show_command(args, db)
+        if args.command == "ingest":
+            return ingest_command(args, settings, db)
+    finally:
+        db.close()
+    return EXIT_USAGE
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    from mailbaton.app.service import Service
+
+    if args.now and not args.once:
+        print("mailbaton: --now goes with --once", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        now = parse_instant(args.now) if args.now else None
+    except ValueError:
+        print(f"mailbaton: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
+        return EXIT_USAGE
+    service = Service.open(settings)
+    try:
+        if args.once:
+            report = asyncio.run(service.run_once(now))
+            print(report.summary())
+            for outcome in report.outcomes:
+                print(f"  {outcome.outcome}: {outcome.reason}")
+            return EXIT_ERROR if report.inbox_error else EXIT_OK
+        asyncio.run(
+            service.run_forever(
+                lambda r: logging.getLogger("mailbaton").info("pass: %s", r.summary())
+            )
+        )
+        return EXIT_OK
+    finally:
+        service.close()
+
+
+def status_command(args: argparse.Namespace, db: Database) -> int:
+    now = utcnow()
+    with db.transaction() as session:
+        tickets = load_tickets(session, include_closed=args.all)
+        problems = mail_problems(session)
+        if args.json:
+            print(
+                json.dumps(
+                    [ticket_json(t, now, events=False, mail=problems.get(t.id)) for t in tickets],
+                    indent=2,
+                )
+            )
+        else:
+            print(status_table(tickets, now, closed=args.all))
+            summary = mail_summary(problems)
+            if summary:
+                print(summary)
+    return EXIT_OK
+
+
+def show_command(args: argparse.Namespace, db: Database) -> int:
+    now = utcnow()
+    with db.transaction() as session:
+        ticket = load_ticket(session, args.ticket)
+        if ticket is None:
+            print(f"mailbaton: no ticket {args.ticket}", file=sys.stderr)
+            return EXIT_ERROR
+        problems = mail_problems(session).get(ticket.id)
+        if args.json:
+            print(json.dumps(ticket_json(ticket, now, events=True, mail=problems), indent=2))
+        else:
+            print(show_text(ticket, now))
+    return EXIT_OK
+
+
+def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    from mailbaton.app.service import PassReport, Service
+
+    limit = settings.protocol.max_message_size
+    try:
+        stream = open(args.file, "rb") if args.file else sys.stdin.buffer  # noqa: SIM115
+    except OSError as error:
+        print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    with stream:
+        raw, size = read_capped(stream, limit)
+    service = Service(settings, db)
+    now = utcnow()
+    oversized = size if size > limit else None
+    if oversized is not None:
+        raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
+    outcome = intake.process(
+        db, service.desk, raw, intake.Source("ingest"), now, oversized=oversized
+    )
+    print(f"{outcome.outcome}: {outcome.reason}")
+    # Send right away when we can; whatever cannot leave now waits in the outbox.
+    report = PassReport()
+    asyncio.run(service.outbox_pass(now, report))
+    if report.mail.retrying:
+        print(f"{report.mail.retrying} mail(s) wait in the outbox for the SMTP server")
+    return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK
+
+
+def read_capped(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
+    """At most `limit` + 1 bytes are kept; the rest is only counted."""
+    raw = stream.read(limit + 1)
+    size = len(raw)
+    while chunk := stream.read(1024 * 1024):
+        size += len(chunk)
+    return raw, size
+
+
+def templates_command(args: argparse.Namespace, settings: Settings) -> int:
+    composer = Composer(settings.templates_dir, settings.escalation.timezone)
+    if args.action == "list":
+        for name in composer.names():
+            html = " (+ html)" if composer.has_html(name) else ""
+            print(f"{name}{html}")
+        return EXIT_OK
+    if args.action == "check":
+        problems = template_problems(composer, settings)
+        for problem in problems:
+            print(problem)
+        if not problems:
+            print(f"{len(composer.names())} templates ok in {settings.templates_dir}")
+        return EXIT_ERROR if problems else EXIT_OK
+    try:
+        rendered = composer.render(args.name, sample_context(args.name, settings))
+    except TemplateProblem as error:
+        print(f"mailbaton: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.html:
+        if rendered.html is None:
+            print(f"mailbaton: {args.name} has no HTML version ({args.name}.html)", file=sys.stderr)
+            return EXIT_ERROR
+        print(rendered.html)
+    else:
+        print(f"Subject: {rendered.subject}\n\n{rendered.text}")
+    return EXIT_OK
+
+
+def template_problems(composer: Composer, settings: Settings) -> list[str]:
+    problems: list[str] = []
+    names = composer.names()
+    for name in REQUIRED:
+        if name not in names:
+            problems.append(f"{name}.txt: missing from {settings.templates_dir}")
+    for name in names:
+        try:
+            composer.render(name, sample_context(name, settings))
+        except TemplateProblem as error:
+            problems.append(str(error))
+    return problems
+
+
+def check_command(settings: Settings) -> int:
+    ok = True
+    print(f"config {settings.source}: ok")
+    problems = template_problems(
+        Composer(settings.templates_dir, settings.escalation.timezone), settings
+    )
+    print("templates: " + ("ok" if not problems else "FAILED"))
+    for problem in problems:
+        print(f"  {problem}")
+    ok = ok and not problems
+    try:
+        print(check_login(settings.mailbox))
+    except InboxError as error:
+        print(f"IMAP: FAILED: {error}")
+        ok = False
+    try:
+        print(asyncio.run(smtp_check_login(settings.smtp)))
+    except SmtpError as error:
+        print(f"SMTP: FAILED: {error}")
+        ok = False
+    try:
+        Database.open(settings.database_url).close()
+        print("database: ok")
+    except Exception as error:  # any driver error: show it, do not crash
+        print(f"database: FAILED: {error}")
+        ok = False
+    return EXIT_OK if ok else EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

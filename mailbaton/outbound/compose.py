@@ -1,0 +1,201 @@
+"""Templates -> EmailMessage: subject tag, threading headers, Auto-Submitted, files."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address as HeaderAddress
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from mailbaton.clock import as_utc
+
+# Every mail of SPEC section 4; a template set is complete when it has all of these.
+TEMPLATE_NAMES = (
+    "rejection",
+    "receipt",
+    "request",
+    "accepted",
+    "refused",
+    "unclear",
+    "not_catcher",
+    "reminder",
+    "escalation",
+    "all_clear",
+    "cancelled",
+    "not_pending",
+    "undeliverable",
+)
+# Every one is sent by this version, so `templates check` insists on all of them.
+REQUIRED = TEMPLATE_NAMES
+
+
+class TemplateProblem(Exception):
+    """A template is missing, or does not parse or render."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str | None
+
+
+@dataclass(frozen=True)
+class FileToSend:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _fill(sentence: str, params: Mapping[str, str]) -> str:
+    """A reason's sentence with its details filled in; unknown names stay visible."""
+
+    class Keep(dict[str, str]):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return sentence.format_map(Keep(params))
+
+
+class Composer:
+    def __init__(self, templates_dir: Path, timezone: str = "UTC") -> None:
+        self.dir = templates_dir
+        self.zone = ZoneInfo(timezone)
+        # Sandboxed: admins edit templates, and ticket titles come from strangers' mail.
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(templates_dir)),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["fill"] = _fill
+        self.env.filters["when"] = self.when
+
+    def when(self, moment: datetime | None) -> str:
+        """A time as the reader's office shows it, with the zone named."""
+        if moment is None:
+            return "-"
+        local = as_utc(moment).astimezone(self.zone)
+        return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
+
+    def names(self) -> list[str]:
+        found = {path.stem for path in self.dir.glob("*.txt")}
+        return sorted(found, key=lambda n: (n not in TEMPLATE_NAMES, n))
+
+    def has_html(self, name: str) -> bool:
+        return (self.dir / f"{name}.html").is_file()
+
+    def render(self, name: str, context: Mapping[str, Any]) -> Rendered:
+        try:
+            source = self.env.get_template(f"{name}.txt").render(context)
+        except TemplateError as error:
+            raise TemplateProblem(f"{name}.txt: {error}") from error
+        head, _, body = source.lstrip("\n").partition("\n")
+        if not head.lower().startswith("subject:"):
+            raise TemplateProblem(f"{name}.txt: the first line must be 'Subject: ...'")
+        html = None
+        if self.has_html(name):
+            try:
+                html = self.env.get_template(f"{name}.html").render(context)
+            except TemplateError as error:
+                raise TemplateProblem(f"{name}.html: {error}") from error
+        subject = " ".join(head.partition(":")[2].split())
+        return Rendered(subject=subject, text=body.strip("\n") + "\n", html=html)
+
+    def build(
+        self,
+        name: str,
+        context: Mapping[str, Any],
+        *,
+        sender: HeaderAddress,
+        to: Iterable[HeaderAddress],
+        now: datetime,
+        ref: str,
+        in_reply_to: str | None = None,
+        references: Iterable[str] = (),
+        reply_to: HeaderAddress | None = None,
+        auto: str = "auto-generated",
+        files: Iterable[FileToSend] = (),
+        thread: OutlookThread | None = None,
+    ) -> EmailMessage:
+        rendered = self.render(name, context)
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = list(to)
+        message["Subject"] = rendered.subject
+        message["Date"] = format_datetime(as_utc(now))
+        message["Message-ID"] = f"<{new_message_id(ref, name, sender.domain)}>"
+        if reply_to is not None:
+            message["Reply-To"] = reply_to
+        chain = [i for i in references if i]
+        if in_reply_to:
+            message["In-Reply-To"] = f"<{in_reply_to}>"
+            if in_reply_to not in chain:
+                chain.append(in_reply_to)
+        if chain:
+            message["References"] = " ".join(f"<{i}>" for i in chain[-20:])
+        # RFC 3834: tell other robots not to answer us, and Exchange not to send OOFs.
+        message["Auto-Submitted"] = auto
+        message["X-Auto-Response-Suppress"] = "All"
+        message["X-Mailbaton-Ticket"] = ref
+        if thread is not None:
+            # Outlook groups conversations by these, not by References.
+            message["Thread-Topic"] = thread.topic
+            message["Thread-Index"] = thread.index(now)
+        message.set_content(rendered.text)
+        if rendered.html is not None:
+            message.add_alternative(rendered.html, subtype="html")
+        for item in files:
+            maintype, _, subtype = item.content_type.partition("/")
+            message.add_attachment(
+                item.data,
+                maintype=maintype or "application",
+                subtype=subtype or "octet-stream",
+                filename=item.filename,
+            )
+        return message
+
+
+@dataclass(frozen=True)
+class OutlookThread:
+    """One Outlook conversation per ticket: a fixed 22-byte root, a 5-byte child per mail."""
+
+    key: str
+    topic: str
+    started: datetime
+
+    def root(self) -> bytes:
+        # 100 ns ticks since 1601 (FILETIME), first 6 bytes, then a GUID made from the key.
+        ticks = int((as_utc(self.started) - _FILETIME_EPOCH).total_seconds() * 10_000_000)
+        return ticks.to_bytes(8, "big")[:6] + hashlib.md5(self.key.encode()).digest()
+
+    def index(self, now: datetime) -> str:
+        root = self.root()
+        delta = int((as_utc(now) - as_utc(self.started)).total_seconds() * 10_000_000)
+        child = ((max(delta, 0) >> 18) & 0xFFFFFFFF).to_bytes(4, "big") + b"\x00"
+        return base64.b64encode(root + child).decode()
+
+
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+
+
+def new_message_id(ref: str, kind: str, domain: str) -> str:
+    """Bare id (no brackets): readable in logs, unique, and findable by its ticket."""
+    return f"{ref}.{kind}.{secrets.token_hex(8)}@{domain}"
+
+
+def bare_id(message: EmailMessage) -> str:
+    return str(message["Message-ID"]).strip().strip("<>")

@@ -1,0 +1,174 @@
+"""The durable outbox: mail is queued with the change that caused it, sent later, retried."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from mailbaton.outbound.compose import bare_id
+from mailbaton.store.db import Database
+from mailbaton.store.models import Event, Outbox, Ticket
+from mailbaton.transport.smtp import SmtpError, SmtpSender
+
+log = logging.getLogger(__name__)
+
+# While one worker sends a row, others leave it alone; after this, a crashed
+# worker's claim lapses and the row is sent again (same Message-ID).
+LEASE = timedelta(minutes=10)
+# Short enough that mail leaves soon after an outage ends, long enough not to hammer.
+MAX_BACKOFF = timedelta(minutes=10)
+GIVE_UP_AFTER = timedelta(days=3)
+
+
+def enqueue(
+    session: Session,
+    message: EmailMessage,
+    *,
+    kind: str,
+    mail_from: str,
+    now: datetime,
+    ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
+) -> Outbox:
+    recipients = [addr.addr_spec for addr in message["To"].addresses]
+    row = Outbox(
+        ticket_id=ticket.id if ticket is not None else None,
+        kind=kind,
+        message_id=bare_id(message),
+        mail_from=mail_from,
+        rcpt_json=json.dumps(recipients),
+        subject=str(message["Subject"]),
+        raw=message.as_bytes(policy=SMTP),
+        state="queued",
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+        dedupe_key=dedupe_key,
+    )
+    session.add(row)
+    if ticket is not None:
+        session.add(
+            Event(
+                ticket=ticket,
+                at=now,
+                kind="mail queued",
+                detail=f"{kind} to {', '.join(recipients)}",
+            )
+        )
+    return row
+
+
+def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
+    """Whether a notice with this key was queued in the last day (one per sender, reason, day)."""
+    found = session.scalars(
+        select(Outbox.id)
+        .where(Outbox.dedupe_key == dedupe_key, Outbox.created_at > now - timedelta(days=1))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0
+    retrying: int = 0
+    parked: int = 0
+    parked_ids: list[int] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    step: timedelta = timedelta(minutes=1) * (2 ** max(attempts - 1, 0))
+    return min(step, MAX_BACKOFF)
+
+
+async def flush(db: Database, sender: SmtpSender, now: datetime, limit: int = 200) -> FlushReport:
+    """Send what is due; each row's fate is committed as soon as it is known."""
+    report = FlushReport()
+    with db.transaction() as session:
+        due = session.scalars(
+            select(Outbox.id)
+            .where(Outbox.state == "queued", Outbox.next_attempt_at <= now)
+            .order_by(Outbox.id)
+            .limit(limit)
+        ).all()
+    for row_id in due:
+        row = _claim(db, row_id, now)
+        if row is None:
+            continue
+        try:
+            answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
+        except SmtpError as error:
+            _failed(db, row, error, now, report)
+            if not error.permanent:
+                break  # the server is unwell: the rest waits for the next pass
+            continue
+        _sent(db, row, answer, now)
+        report.sent += 1
+    return report
+
+
+def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
+    with db.transaction() as session:
+        claimed = session.execute(
+            update(Outbox)
+            .where(Outbox.id == row_id, Outbox.state == "queued", Outbox.next_attempt_at <= now)
+            .values(next_attempt_at=now + LEASE, attempts=Outbox.attempts + 1)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return session.get(Outbox, row_id)
+
+
+def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
+    with db.transaction() as session:
+        session.execute(
+            update(Outbox)
+            .where(Outbox.id == row.id)
+            .values(state="sent", sent_at=now, last_error=None)
+        )
+        if row.ticket_id is not None:
+            rcpts = ", ".join(json.loads(row.rcpt_json))
+            session.add(
+                Event(
+                    ticket_id=row.ticket_id,
+                    at=now,
+                    kind="mail sent",
+                    detail=f"{row.kind} to {rcpts}",
+                )
+            )
+    log.info("sent %s (%s) to %s", row.kind, row.message_id, row.rcpt_json)
+
+
+def _failed(
+    db: Database, row: Outbox, error: SmtpError, now: datetime, report: FlushReport
+) -> None:
+    give_up = error.permanent or now - row.created_at > GIVE_UP_AFTER
+    with db.transaction() as session:
+        values: dict[str, object] = {"last_error": str(error)[:2000]}
+        if give_up:
+            values["state"] = "parked"
+            report.parked += 1
+            report.parked_ids.append(row.id)
+        else:
+            values["next_attempt_at"] = now + backoff(row.attempts)
+            report.retrying += 1
+        session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
+        if give_up and row.ticket_id is not None:
+            session.add(
+                Event(
+                    ticket_id=row.ticket_id,
+                    at=now,
+                    kind="mail failed",
+                    detail=f"{row.kind} could not be sent: {error}",
+                )
+            )
+    log.warning(
+        "%s %s (%s): %s", "parked" if give_up else "will retry", row.kind, row.message_id, error
+    )

@@ -1,0 +1,224 @@
+"""The only importer of imapclient: fetch new mail, file it into outcome folders, IDLE."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+from collections.abc import Iterator
+from types import TracebackType
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from mailbaton.config import MailboxSettings
+from mailbaton.transport.smtp import tls_context
+
+log = logging.getLogger(__name__)
+
+# Read this much of a message per FETCH, so one huge mail is not one huge reply.
+FETCH_BATCH = 20
+
+
+class InboxError(Exception):
+    """The IMAP server cannot be used right now (connection, login, folder)."""
+
+
+@contextlib.contextmanager
+def _imap_errors(what: str) -> Iterator[None]:
+    """Everything the server or the socket can throw becomes one InboxError saying what."""
+    try:
+        yield
+    except (OSError, IMAPClientError, ssl.SSLError) as error:
+        raise InboxError(f"{what}: {error}") from error
+
+
+class Inbox:
+    """One logged-in IMAP connection on the watched folder."""
+
+    def __init__(self, settings: MailboxSettings) -> None:
+        self.settings = settings
+        self.client: IMAPClient | None = None
+        self.capabilities: frozenset[str] = frozenset()
+        self.delimiter = "/"
+        self.uidvalidity = 0
+
+    @property
+    def key(self) -> str:
+        """Names this mailbox in the ledger."""
+        s = self.settings
+        return f"{s.username}@{s.host}:{s.port}"
+
+    def __enter__(self) -> Inbox:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def connect(self) -> None:
+        s = self.settings
+        context = tls_context(s.verify_tls)
+        try:
+            client = IMAPClient(
+                s.host,
+                port=s.port,
+                ssl=s.security == "ssl",
+                ssl_context=context if s.security == "ssl" else None,
+                timeout=s.timeout,
+            )
+        except (OSError, IMAPClientError) as error:
+            raise InboxError(f"cannot connect to IMAP {s.host}:{s.port}: {error}") from error
+        try:
+            if s.security == "starttls":
+                # Never fall back to plaintext: a failed STARTTLS is an error.
+                client.starttls(context)
+            client.login(s.username, s.password)
+            self.capabilities = frozenset(c.decode().upper() for c in client.capabilities())
+            self.delimiter = self._find_delimiter(client)
+        except (OSError, IMAPClientError, ssl.SSLError) as error:
+            _shutdown(client)
+            raise InboxError(
+                f"IMAP login to {s.host}:{s.port} as {s.username} failed: {error}"
+            ) from error
+        self.client = client
+
+    def _find_delimiter(self, client: IMAPClient) -> str:
+        for _flags, delimiter, _name in client.list_folders("", ""):
+            if delimiter:
+                return delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter)
+        return "/"
+
+    def _client(self) -> IMAPClient:
+        if self.client is None:
+            raise InboxError("not connected")
+        return self.client
+
+    def server_name(self, folder: str) -> str:
+        """Config names folders with '/'; servers differ (Dovecot maildir uses '.')."""
+        return folder.replace("/", self.delimiter) if self.delimiter != "/" else folder
+
+    def ensure_folders(self, folders: list[str]) -> None:
+        client = self._client()
+        with _imap_errors("cannot list folders"):
+            existing = {name for _f, _d, name in client.list_folders()}
+        for folder in folders:
+            name = self.server_name(folder)
+            if name in existing:
+                continue
+            with _imap_errors(f"cannot create IMAP folder {name!r}"):
+                try:
+                    client.create_folder(name)
+                except IMAPClient.AbortError:
+                    raise
+                except IMAPClientError as error:
+                    # Another replica may have created it between LIST and CREATE.
+                    if not client.folder_exists(name):
+                        raise InboxError(f"cannot create IMAP folder {name!r}: {error}") from error
+                # Subscribed, so the folders show up in people's mail clients.
+                with contextlib.suppress(IMAPClientError):
+                    client.subscribe_folder(name)
+
+    def select(self) -> int:
+        """Selects the watched folder; returns its UIDVALIDITY."""
+        with _imap_errors(f"cannot open folder {self.settings.folder!r}"):
+            info = self._client().select_folder(self.settings.folder)
+        self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+        return self.uidvalidity
+
+    def uids(self) -> list[int]:
+        with _imap_errors("cannot list messages"):
+            return sorted(int(uid) for uid in self._client().search(["NOT", "DELETED"]))
+
+    def fetch(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        """Raw bytes without touching \\Seen: people read the shared mailbox too."""
+        client = self._client()
+        for start in range(0, len(uids), FETCH_BATCH):
+            batch = uids[start : start + FETCH_BATCH]
+            with _imap_errors("cannot fetch messages"):
+                data = client.fetch(batch, ["BODY.PEEK[]"])
+            for uid in batch:
+                item = data.get(uid)
+                if item is None:
+                    continue  # expunged by someone else meanwhile
+                raw = item.get(b"BODY[]")
+                if raw is None:
+                    continue
+                yield uid, bytes(raw)
+
+    def sizes(self, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE per UID: decided before a byte of the body is fetched."""
+        found: dict[int, int] = {}
+        for start in range(0, len(uids), 500):
+            batch = uids[start : start + 500]
+            with _imap_errors("cannot read message sizes"):
+                data = self._client().fetch(batch, ["RFC822.SIZE"])
+            for uid, item in data.items():
+                found[int(uid)] = int(item.get(b"RFC822.SIZE", 0))
+        return found
+
+    def fetch_header(self, uid: int) -> bytes:
+        """Only the header of a message too large to load whole."""
+        with _imap_errors(f"cannot fetch the header of message {uid}"):
+            data = self._client().fetch([uid], ["BODY.PEEK[HEADER]"])
+        item = data.get(uid, {})
+        return bytes(item.get(b"BODY[HEADER]", b""))
+
+    def file(self, uid: int, folder: str) -> None:
+        """Moves one message to an outcome folder; MOVE, else COPY + \\Deleted + UID EXPUNGE."""
+        client = self._client()
+        target = self.server_name(folder)
+        with _imap_errors(f"cannot move message {uid} to {target!r}"):
+            if "MOVE" in self.capabilities:
+                client.move([uid], target)
+                return
+            client.copy([uid], target)
+            client.add_flags([uid], [b"\\Deleted"], silent=True)
+            if "UIDPLUS" in self.capabilities:
+                client.uid_expunge([uid])
+                return
+        # Without UIDPLUS a plain EXPUNGE would also remove other \Deleted mail a person
+        # flagged; ours stays flagged, and the ledger keeps it from being processed again.
+        log.info("server lacks UIDPLUS: message %s flagged \\Deleted, not expunged", uid)
+
+    def idle_start(self) -> None:
+        self._client().idle()
+
+    def idle_check(self, seconds: float) -> bool:
+        """True when the server reported a change within `seconds`."""
+        return bool(self._client().idle_check(timeout=seconds))
+
+    def idle_done(self) -> None:
+        self._client().idle_done()
+
+    def noop(self) -> None:
+        self._client().noop()
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            _shutdown(client)
+
+
+def _shutdown(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except (OSError, IMAPClientError, ssl.SSLError):
+        with contextlib.suppress(OSError, IMAPClientError):
+            client.shutdown()
+
+
+def check_login(settings: MailboxSettings) -> str:
+    with Inbox(settings) as inbox:
+        inbox.select()
+        count = len(inbox.uids())
+        caps = ", ".join(sorted(c for c in inbox.capabilities if c in {"IDLE", "MOVE", "UIDPLUS"}))
+        return (
+            f"IMAP {settings.host}:{settings.port} ok: {settings.folder} has {count} message(s); "
+            f"server offers {caps or 'none of IDLE, MOVE, UIDPLUS'}"
+        )

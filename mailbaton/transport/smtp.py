@@ -1,0 +1,120 @@
+"""The only importer of aiosmtplib: one connection, many messages, errors sorted by fate."""
+
+from __future__ import annotations
+
+import ssl
+from types import TracebackType
+
+import aiosmtplib
+
+from mailbaton.config import SmtpSettings
+
+
+class SmtpError(Exception):
+    """Base: `permanent` says whether trying again could ever help."""
+
+    permanent = False
+
+
+class SmtpTransient(SmtpError):
+    """Down, slow, 4xx, or a login problem an admin can fix: try later."""
+
+
+class SmtpPermanent(SmtpError):
+    """5xx for this message: retrying sends the same refusal."""
+
+    permanent = True
+
+
+def tls_context(verify: bool) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class SmtpSender:
+    """Async context manager: connects (and logs in) once, sends many messages."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: aiosmtplib.SMTP | None = None
+
+    async def __aenter__(self) -> SmtpSender:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        # start_tls=False matters: aiosmtplib would otherwise upgrade opportunistically,
+        # and "starttls" must fail loudly rather than fall back to plaintext.
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            use_tls=s.security == "ssl",
+            start_tls=s.security == "starttls",
+            tls_context=tls_context(s.verify_tls) if s.security != "none" else None,
+            timeout=s.timeout,
+        )
+        try:
+            await client.connect()
+            if s.username:
+                await client.login(s.username, s.password)
+        except aiosmtplib.SMTPException as error:
+            client.close()
+            raise SmtpTransient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
+        except OSError as error:
+            client.close()
+            raise SmtpTransient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
+        self.client = client
+        return client
+
+    async def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                client.close()
+
+    async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
+        """Sends or raises SmtpTransient/SmtpPermanent; returns the server's answer."""
+        client = self.client if self.client and self.client.is_connected else None
+        if client is None:
+            client = await self.connect()
+        try:
+            errors, answer = await client.sendmail(mail_from, recipients, raw)
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            codes = [refusal.code for refusal in error.recipients]
+            raise _by_code(min(codes), str(error)) from error
+        except aiosmtplib.SMTPResponseException as error:
+            raise _by_code(error.code, f"{error.code} {error.message}") from error
+        except (aiosmtplib.SMTPException, OSError) as error:
+            await self.close()
+            raise SmtpTransient(str(error) or type(error).__name__) from error
+        if errors:
+            # Some recipients refused: the others have it, so sending again would double.
+            refused = ", ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in errors.items())
+            return f"{answer}; refused: {refused}"
+        return answer
+
+
+def _by_code(code: int, text: str) -> SmtpError:
+    return SmtpPermanent(text) if 500 <= code < 600 else SmtpTransient(text)
+
+
+async def check_login(settings: SmtpSettings) -> str:
+    """For `mailbaton check`: connect, log in, say what the server is."""
+    async with SmtpSender(settings) as sender:
+        client = await sender.connect()
+        tls = "TLS" if client.is_connected and settings.security != "none" else "no TLS"
+        login = f"logged in as {settings.username}" if settings.username else "no login"
+        return f"SMTP {settings.host}:{settings.port} ok ({tls}, {login})"

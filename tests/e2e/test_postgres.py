@@ -1,0 +1,83 @@
+"""The same baton pass on PostgreSQL, and migrations that upgrade an existing database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import mails
+import pytest
+from baton import make_baton
+from servers import MailServer
+from sqlalchemy import create_engine, inspect, text
+
+from mailbaton.store.db import Database
+
+pytestmark = pytest.mark.e2e
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from mailbaton.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database per test on the server from MAILBATON_TEST_POSTGRES (or local)."""
+    base = os.environ.get("MAILBATON_TEST_POSTGRES", DEFAULT_URL)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    name = f"mailbaton_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no server, no rights: say so
+        admin.dispose()
+        if os.environ.get("MAILBATON_TEST_POSTGRES"):
+            pytest.fail(f"PostgreSQL at MAILBATON_TEST_POSTGRES unusable: {error}")
+        pytest.skip(f"no PostgreSQL at {base} ({type(error).__name__})")
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_handoff_and_rejection_on_postgres(
+    sandbox_server: MailServer, tmp_path: Path, pg_url: str
+) -> None:
+    baton = make_baton(sandbox_server, tmp_path, db_url=pg_url)
+    try:
+        sandbox_server.deliver(mails.handoff())
+        sandbox_server.deliver(mails.handoff(catcher=None))
+        report = baton.run_pass()
+        assert [o.outcome for o in report.outcomes] == ["processed", "rejected"]
+        assert [t["id"] for t in baton.cli_json("status", "--all")] == ["MB-1", "MB-R1"]
+        assert len(baton.server.wait_for("jane@example.com", 1)) == 1
+        assert baton.run_pass().outcomes == []
+    finally:
+        baton.close()
+
+
+def test_migrations_create_then_find_the_schema_current(pg_url: str, tmp_path: Path) -> None:
+    for url in (pg_url, f"sqlite:///{tmp_path / 'm.db'}"):
+        first = Database.open(url)
+        tables = set(inspect(first.engine).get_table_names())
+        first.close()
+        assert {"tickets", "events", "inbound", "outbox", "alembic_version"} <= tables
+        again = Database.open(url)  # an existing database: upgrade is a no-op, not an error
+        with again.engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        again.close()
+        assert version == head_revision()

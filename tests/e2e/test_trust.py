@@ -1,0 +1,216 @@
+"""No loops, no backscatter, no forged answers, nothing leaked: against real servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import mails
+import pytest
+from baton import Baton, body_text, make_baton, parse
+from servers import MailServer
+
+from mailbaton.transport.imap import Inbox
+
+pytestmark = pytest.mark.e2e
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def baton(mail_server: MailServer, tmp_path: Path) -> Iterator[Baton]:
+    b = make_baton(mail_server, tmp_path)
+    yield b
+    b.close()
+
+
+def open_one(baton: Baton, title: str = "Acme") -> EmailMessage:
+    baton.server.deliver(mails.handoff(title=title))
+    baton.run_pass(T0)
+    return next(
+        parse(r) for r in baton.server.wait_for("jane@example.com", 1) if title.encode() in r
+    )
+
+
+MACHINE_HEADERS = [
+    {"Auto-Submitted": "auto-replied"},
+    {"X-Autoreply": "yes"},
+    {"X-Autorespond": "Out of office"},
+    {"Precedence": "bulk"},
+    {"Precedence": "junk"},
+    {"List-Id": "<team.lists.example.com>"},
+    {"Return-Path": "<>"},
+]
+
+
+def test_auto_replies_on_a_ticket_thread_never_change_it_or_get_an_answer(baton: Baton) -> None:
+    request = open_one(baton)
+    before = len(baton.server.messages("jane@example.com"))
+    for headers in MACHINE_HEADERS:
+        raw = mails.reply(request, "Got it")  # would accept, were it a person
+        head, _, rest = raw.partition(b"\n")
+        extra = "".join(f"{k}: {v}\n" for k, v in headers.items()).encode()
+        baton.server.deliver(head + b"\n" + extra + rest)
+    baton.server.deliver(mails.reply(request, "Got it", sender="MAILER-DAEMON@example.com"))
+    baton.server.deliver(mails.reply(request, "Got it", sender="baton@example.com"))
+    report = baton.run_pass(T0 + timedelta(minutes=5))
+
+    assert [o.outcome for o in report.outcomes] == ["ignored"] * (len(MACHINE_HEADERS) + 2)
+    assert baton.cli_json("show", "MB-1")["state"] == "pending"
+    assert len(baton.server.messages("jane@example.com")) == before
+    assert baton.server.messages("mailer-daemon@example.com") == []
+    assert report.mail.sent == 0
+
+
+def test_a_bounced_request_tells_the_thrower_once(baton: Baton) -> None:
+    request = open_one(baton)
+    baton.server.deliver(mails.dsn_for(request))
+    baton.server.deliver(mails.dsn_for(request))  # a second report about the same mail
+    report = baton.run_pass(T0 + timedelta(minutes=2))
+
+    assert [o.outcome for o in report.outcomes] == ["ignored", "ignored"]
+    assert "bounce of MB-1's request" in report.outcomes[0].reason
+    notices = [
+        parse(r) for r in baton.server.messages("alice@example.com") if b"could not reach" in r
+    ]
+    assert len(notices) == 1
+    assert "5.1.1" in body_text(notices[0]) and "jane@example.com" in body_text(notices[0])
+    assert baton.server.messages("mailer-daemon@mx.partner.org") == []
+    events = [e["kind"] for e in baton.cli_json("show", "MB-1")["events"]]
+    assert events.count("undeliverable") == 2
+
+
+def test_one_rejection_per_sender_reason_and_day(baton: Baton) -> None:
+    baton.server.deliver(mails.handoff(catcher=None))
+    baton.server.deliver(mails.handoff(catcher=None))
+    baton.run_pass(T0)
+    assert len(baton.server.messages("alice@example.com")) == 1
+    baton.server.deliver(mails.handoff(catcher=None))
+    baton.run_pass(T0 + timedelta(days=1, seconds=1))
+    assert len(baton.server.wait_for("alice@example.com", 2)) == 2
+    assert [t["state"] for t in baton.cli_json("status", "--all")] == ["rejected"] * 3
+
+
+def test_unclear_is_answered_once_a_day(baton: Baton) -> None:
+    request = open_one(baton)
+    for _ in range(3):
+        baton.server.deliver(mails.reply(request, "What is this?"))
+    baton.run_pass(T0 + timedelta(minutes=1))
+    unclear = [r for r in baton.server.messages("jane@example.com") if b"please answer" in r]
+    assert len(unclear) == 1
+
+
+def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
+    mail_server: MailServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
+    fetched: list[int] = []
+    real_fetch = Inbox.fetch
+
+    def spy(self: Inbox, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        fetched.extend(uids)
+        return real_fetch(self, uids)
+
+    monkeypatch.setattr(Inbox, "fetch", spy)
+    try:
+        big = mails.handoff(files={"scan.pdf": b"%PDF" + b"x" * 300_000}, title="Huge")
+        baton.server.deliver(big)
+        baton.server.deliver(mails.handoff(title="Small"))
+        report = baton.run_pass(T0)
+        assert sorted(o.outcome for o in report.outcomes) == ["processed", "rejected"]
+        assert len(fetched) == 1  # the small one only: the big body never crossed the wire
+        (rejection,) = [
+            parse(r) for r in baton.server.messages("alice@example.com") if b"Not accepted" in r
+        ]
+        assert "larger than the 0.1 MB this service accepts" in body_text(rejection)
+        done = baton.cli("ingest", stdin=big)
+        assert done.returncode == 0 and "too_large" in done.stdout
+    finally:
+        baton.close()
+
+
+def test_with_dmarc_required_unverified_replies_are_held_not_acted_on(
+    mail_server: MailServer, tmp_path: Path
+) -> None:
+    baton = make_baton(mail_server, tmp_path, protocol='require_dmarc_pass_from = "mx.example.com"')
+    verified = (
+        "Authentication-Results: mx.example.com; dkim=pass; dmarc=pass header.from=example.com\n"
+    )
+    try:
+        baton.server.deliver(verified.encode() + mails.handoff())
+        baton.run_pass(T0)
+        request = parse(baton.server.wait_for("jane@example.com", 1)[0])
+        forged = "Authentication-Results: evil.example; dmarc=pass header.from=example.com\n"
+        baton.server.deliver(mails.reply(request, "Got it"))
+        baton.server.deliver(forged.encode() + mails.reply(request, "Got it"))
+        report = baton.run_pass(T0 + timedelta(minutes=1))
+        assert [o.outcome for o in report.outcomes] == ["failed", "failed"]
+        assert "held for review" in report.outcomes[0].reason
+        assert baton.cli_json("show", "MB-1")["state"] == "pending"
+        assert len(baton.server.messages("baton@example.com", "mailbaton/failed")) == 2
+
+        baton.server.deliver(verified.encode() + mails.reply(request, "Got it"))
+        baton.run_pass(T0 + timedelta(minutes=2))
+        assert baton.cli_json("show", "MB-1")["state"] == "accepted"
+    finally:
+        baton.close()
+
+
+def test_a_token_from_someone_elses_ticket_changes_nothing(
+    mail_server: MailServer, tmp_path: Path
+) -> None:
+    baton = make_baton(mail_server, tmp_path, plus=True)
+    try:
+        baton.server.deliver(mails.handoff(title="For Bob", catcher="Bob <bob@example.com>"))
+        baton.run_pass(T0)
+        bobs = parse(baton.server.wait_for("bob@example.com", 1)[0])
+        # Jane answers Bob's request (its token in the address): she is not its catcher.
+        baton.server.deliver(mails.reply(bobs, "Got it", sender=mails.JANE))
+        baton.run_pass(T0 + timedelta(minutes=1))
+        assert baton.cli_json("show", "MB-1")["state"] == "pending"
+        assert any(b"only Bob" in r for r in baton.server.messages("jane@example.com"))
+    finally:
+        baton.close()
+
+
+def test_secrets_never_reach_logs_or_output(baton: Baton) -> None:
+    open_one(baton)
+    outputs = [
+        baton.cli("-v", "check"),
+        baton.cli("-v", "run", "--once"),
+        baton.cli("show", "MB-1", "--json"),
+        baton.cli("status", "--all", "--json"),
+    ]
+    text = "\n".join(o.stdout + o.stderr for o in outputs)
+    text = text.replace(str(baton.config_path.parent), "<tmp>")  # its name says "secrets"
+    assert "LOGIN" in text  # the debug log did run
+    assert baton.server.password not in text
+
+
+def test_starttls_that_cannot_start_is_an_error_not_plaintext(
+    sandbox_server: MailServer, tmp_path: Path
+) -> None:
+    baton = make_baton(sandbox_server, tmp_path)
+    config = baton.config_path.read_text()
+    # mail-devel offers no STARTTLS on either port.
+    baton.config_path.write_text(config.replace('security = "none"', 'security = "starttls"'))
+    try:
+        done = baton.cli("check")
+        assert done.returncode == 1
+        assert "IMAP: FAILED" in done.stdout and "SMTP: FAILED" in done.stdout
+        baton.config_path.write_text(
+            config.replace(
+                'security = "none"\ntimeout = 10\n\n[database]',
+                'security = "starttls"\ntimeout = 10\n\n[database]',
+            )
+        )
+        sandbox_server.deliver(mails.handoff())
+        done = baton.cli("run", "--once")
+        assert done.returncode == 0, done.stderr
+        assert sandbox_server.messages("jane@example.com") == []  # nothing went out in clear
+        (ticket,) = baton.cli_json("status")
+        assert ticket["mail_waiting"] == 2
+    finally:
+        baton.close()

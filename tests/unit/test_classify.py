@@ -1,0 +1,139 @@
+"""classify.py without sockets: fields, catchers, domains, screening and reply hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mails
+import pytest
+
+from mailbaton.classify import handoff as classify
+from mailbaton.config import Settings, from_dict
+from mailbaton.mail.parse import parse_message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return from_dict(
+        {
+            "mailbox": {
+                "username": "baton@example.com",
+                "address": "baton@example.com",
+                "plus_addressing": True,
+            },
+            "protocol": {
+                "allowed_domains": ["example.com"],
+                "group_addresses": ["*-team@example.com"],
+            },
+            "departments": {
+                "fin": {"members": [], "managers": [], "group_addresses": ["money@example.com"]}
+            },
+            "templates": {"dir": str(ROOT / "mailbaton" / "templates")},
+        },
+        base=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Catcher: Jane <jane@example.com>\nAttached: yes\n\nHi",
+            [("catcher", "Jane <jane@example.com>"), ("attached", "yes")],
+        ),
+        (
+            "Hi team,\n\nWho is catching this?: jane@example.com\nIS THE FILE ATTACHED?: Yes\n",
+            [("catcher", "jane@example.com"), ("attached", "Yes")],
+        ),
+        (
+            "Receiver: jane@example.com\nAccount: ACME-1\nThis is prose, and: not a field",
+            [("catcher", "jane@example.com"), ("account", "ACME-1")],
+        ),
+        ("**Catcher:** jane@example.com\n", [("catcher", "jane@example.com")]),
+        ("Hi,\nline two\nline three\nline four\nCatcher: x@example.com", []),
+    ],
+)
+def test_read_fields(text: str, expected: list[tuple[str, str]]) -> None:
+    assert classify.read_fields(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "addresses"),
+    [
+        ("Jane Doe <jane@example.com>", ["jane@example.com"]),
+        ("jane@example.com<mailto:jane@example.com>", ["jane@example.com"]),
+        ("Jane Doe <mailto:Jane@Example.com>", ["jane@example.com"]),
+        ("jane@example.com, bob@example.com", ["jane@example.com", "bob@example.com"]),
+        ("", []),
+    ],
+)
+def test_parse_catchers(value: str, addresses: list[str]) -> None:
+    assert [c.addr for c in classify.parse_catchers(value)] == addresses
+
+
+def test_domains_allow_subdomains_but_not_lookalikes(settings: Settings) -> None:
+    assert classify.domain_allowed("a@example.com", settings)
+    assert classify.domain_allowed("a@sales.example.com", settings)
+    assert not classify.domain_allowed("a@example.com.evil.net", settings)
+    assert not classify.domain_allowed("a@notexample.com", settings)
+
+
+def test_groups_and_roles(settings: Settings) -> None:
+    assert classify.is_group("support@example.com", settings) == "role"
+    assert classify.is_group("noreply+x@example.com", settings) == "role"
+    assert classify.is_group("billing-team@example.com", settings) == "group"
+    assert classify.is_group("money@example.com", settings) == "group"
+    assert classify.is_group("jane@example.com", settings) is None
+
+
+def test_valid_handoff_reads_title_default_and_fields(settings: Settings) -> None:
+    mail = parse_message(mails.handoff(title=None, subject="HANDOFF: Renewal Q4"))
+    decision = classify.read_handoff(mail, settings)
+    assert isinstance(decision, classify.NewHandoff)
+    assert decision.title == "Renewal Q4"
+    assert decision.catcher.addr == "jane@example.com" and decision.catcher.name == "Jane Doe"
+    assert decision.due == "2026-11-27"
+    assert [a.filename for a in decision.attachments] == ["contract.pdf"]
+
+
+def test_rejection_collects_every_reason_in_order(settings: Settings) -> None:
+    mail = parse_message(mails.handoff(catcher="baton@example.com", attached="No", files={}))
+    decision = classify.read_handoff(mail, settings)
+    assert isinstance(decision, classify.Rejection)
+    assert [r.code for r in decision.reasons] == ["catcher_shared", "attached_no", "no_attachment"]
+
+
+def test_screen_turns_away_loops_machines_and_outsiders(settings: Settings) -> None:
+    def reason(raw: bytes) -> str | None:
+        found = classify.screen(parse_message(raw), settings)
+        return found.reason if found else None
+
+    assert reason(mails.handoff()) is None
+    assert "shared address" in (reason(mails.handoff(sender="baton+x@example.com")) or "")
+    assert "outside" in (reason(mails.handoff(sender="eve@example.com.evil.net")) or "")
+    assert "automatic" in (
+        reason(mails.handoff(extra_headers={"Auto-Submitted": "auto-replied"})) or ""
+    )
+    assert reason(mails.handoff(extra_headers={"Auto-Submitted": "no"})) is None
+    assert "mailbaton" in (
+        reason(mails.handoff(extra_headers={"X-Mailbaton-Ticket": "MB-1"})) or ""
+    )
+
+
+def test_reply_hints_token_threading_and_tag(settings: Settings) -> None:
+    raw = mails.handoff(
+        subject="Re: [MB-7] Acme contract [XX-9]",
+        extra_headers={
+            "In-Reply-To": "<MB-7.request.ab@example.com>",
+            "References": "<a@x> <MB-7.request.ab@example.com>",
+            "Cc": "baton+tok123@example.com",
+        },
+    )
+    hints = classify.reply_hints(parse_message(raw), settings)
+    assert hints.tokens == ("tok123",)
+    assert hints.message_ids[0] == "MB-7.request.ab@example.com"
+    assert "a@x" in hints.message_ids
+    assert hints.refs == ("MB-7",)
+    assert not classify.reply_hints(parse_message(mails.handoff()), settings)

@@ -1,0 +1,65 @@
+"""Every message of the real-world corpus goes through classify without an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailbaton.classify import handoff as classify
+from mailbaton.config import Settings, from_dict
+from mailbaton.mail.parse import parse_message
+
+ROOT = Path(__file__).resolve().parents[2]
+SKIP_NAMES = {"SOURCE.txt", "INDEX.md", "README.md", "EXPECTATIONS.md"}
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in corpus.rglob("*")
+        if path.is_file()
+        and path.name not in SKIP_NAMES
+        and not path.name.startswith(("LICENSE", "COPYING", "NOTICE"))
+        and path.suffix not in {".md", ".yml", ".list"}
+    )
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return from_dict(
+        {
+            "mailbox": {
+                "username": "baton@example.com",
+                "address": "baton@example.com",
+                "plus_addressing": True,
+            },
+            "protocol": {"allowed_domains": []},  # everyone, so every message reaches read_handoff
+            "templates": {"dir": str(ROOT / "mailbaton" / "templates")},
+        },
+        base=ROOT,
+    )
+
+
+def test_classify_never_raises_on_the_corpus(corpus_dir: Path, settings: Settings) -> None:
+    files = corpus_files(corpus_dir)
+    assert len(files) > 1000, "the corpus looks incomplete"
+    failures: list[str] = []
+    outcomes = {"ignored": 0, "reply": 0, "handoff": 0, "rejection": 0}
+    for path in files:
+        try:
+            mail = parse_message(path.read_bytes())
+            if classify.screen(mail, settings) is not None:
+                outcomes["ignored"] += 1
+                continue
+            if classify.reply_hints(mail, settings):
+                outcomes["reply"] += 1
+            decision = classify.read_handoff(mail, settings)
+            outcomes["handoff" if isinstance(decision, classify.NewHandoff) else "rejection"] += 1
+        except Exception as error:  # the point: list every one, not just the first
+            failures.append(f"{path.relative_to(corpus_dir)}: {type(error).__name__}: {error}")
+    assert not failures, f"{len(failures)} of {len(files)} raised:\n" + "\n".join(failures[:30])
+    # Nothing in a corpus of replies and bounces is a well-formed handoff with a catcher
+    # and a file, and the machines in it must be screened out.
+    assert outcomes["handoff"] == 0, outcomes
+    assert outcomes["ignored"] > 150, outcomes
