@@ -24,11 +24,11 @@ from pathlib import Path
 from imapclient import IMAPClient
 from sqlalchemy import select
 
+from mailbaton.app.sandbox import start_sandbox
+from mailbaton.app.service import Service
 from mailbaton.config import load
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox, Ticket
-from mailbaton.app.sandbox import start_sandbox
-from mailbaton.app.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 AFTER_S = 6

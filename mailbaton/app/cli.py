@@ -15,6 +15,7 @@ from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
 from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
 from mailbaton.outbound.preview import sample_context
+from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.tickets.queries import (
     load_ticket,
@@ -212,7 +213,7 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     if oversized is not None:
         raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
     outcome = intake.process(
-        db, service.desk, raw, intake.Source("ingest"), now, oversized=oversized
+        db, service.desk, raw, ledger.Source("ingest"), now, oversized=oversized
     )
     print(f"{outcome.outcome}: {outcome.reason}")
     # Send right away when we can; whatever cannot leave now waits in the outbox.

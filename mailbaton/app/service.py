@@ -17,6 +17,7 @@ from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.outbox import FlushReport, flush
+from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
@@ -76,19 +77,19 @@ class Service:
             uidvalidity = inbox.select()
             todo: list[int] = []
             for uid in inbox.uids():
-                source = intake.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
-                done = intake.recorded(self.db, source)
+                source = ledger.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
+                done = ledger.recorded(self.db, source)
                 if done is None:
                     todo.append(uid)
                     continue
                 # Decided by an earlier pass that died before filing it: file it now.
                 inbox.file(uid, folders.for_outcome(done.outcome))
-                intake.mark_filed(self.db, source)
+                ledger.mark_filed(self.db, source)
                 report.refiled += 1
             limit = self.settings.protocol.max_message_size
             sizes = inbox.sizes(todo) if todo else {}
             for uid in [u for u in todo if sizes.get(u, 0) > limit]:
-                source = intake.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
+                source = ledger.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
                 header = inbox.fetch_header(uid)
                 outcome = intake.process(
                     self.db, self.desk, header, source, now, oversized=sizes[uid]
@@ -96,7 +97,7 @@ class Service:
                 self._file(inbox, uid, source, outcome, report)
             small = [u for u in todo if sizes.get(u, 0) <= limit]
             for uid, raw in inbox.fetch(small):
-                source = intake.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
+                source = ledger.Source(inbox.key, self.settings.mailbox.folder, uidvalidity, uid)
                 outcome = intake.process(self.db, self.desk, raw, source, now)
                 self._file(inbox, uid, source, outcome, report)
 
@@ -104,7 +105,7 @@ class Service:
         self,
         inbox: Inbox,
         uid: int,
-        source: intake.Source,
+        source: ledger.Source,
         outcome: intake.Outcome,
         report: PassReport,
     ) -> None:
@@ -113,7 +114,7 @@ class Service:
         # Only after the decision committed: a crash before this line re-files,
         # never re-decides.
         inbox.file(uid, self.settings.mailbox.folders.for_outcome(outcome.outcome))
-        intake.mark_filed(self.db, source)
+        ledger.mark_filed(self.db, source)
 
     async def outbox_pass(self, now: datetime, report: PassReport) -> None:
         async with SmtpSender(self.settings.smtp) as sender:

@@ -68,13 +68,23 @@ def _fill(sentence: str, params: Mapping[str, str]) -> str:
     return sentence.format_map(Keep(params))
 
 
+# The templates that ship with the package: a wheel install has them.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
 class Composer:
-    def __init__(self, templates_dir: Path, timezone: str = "UTC") -> None:
+    """Renders templates: an admin's folder first, then the defaults for any name it lacks."""
+
+    def __init__(self, templates_dir: Path | None = None, timezone: str = "UTC") -> None:
         self.dir = templates_dir
         self.zone = ZoneInfo(timezone)
+        folders = [DEFAULT_TEMPLATES]
+        if templates_dir is not None and templates_dir.resolve() != DEFAULT_TEMPLATES:
+            folders.insert(0, templates_dir)
+        self.folders = tuple(folders)
         # Sandboxed: admins edit templates, and ticket titles come from strangers' mail.
         self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(templates_dir)),
+            loader=FileSystemLoader([str(folder) for folder in self.folders]),
             undefined=StrictUndefined,
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),
             keep_trailing_newline=True,
@@ -92,11 +102,15 @@ class Composer:
         return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
 
     def names(self) -> list[str]:
-        found = {path.stem for path in self.dir.glob("*.txt")}
+        found = {path.stem for folder in self.folders for path in folder.glob("*.txt")}
         return sorted(found, key=lambda n: (n not in TEMPLATE_NAMES, n))
 
+    def folder_of(self, name: str) -> Path:
+        """Where NAME comes from: the first folder with NAME.txt (its .html goes with it)."""
+        return next((f for f in self.folders if (f / f"{name}.txt").is_file()), self.folders[-1])
+
     def has_html(self, name: str) -> bool:
-        return (self.dir / f"{name}.html").is_file()
+        return (self.folder_of(name) / f"{name}.html").is_file()
 
     def render(self, name: str, context: Mapping[str, Any]) -> Rendered:
         try:

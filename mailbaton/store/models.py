@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -23,13 +24,32 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from mailbaton.clock import as_utc
 
-# Live states and the one state a refused-at-the-door handoff gets.
+
+class State(StrEnum):
+    """A ticket's state (SPEC section 3); the transitions live in tickets/states.py."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"  # a handoff refused at the door: recorded, never live
+
+
+class Outcome(StrEnum):
+    """Where an inbound message ends: its ledger outcome and its IMAP folder."""
+
+    PROCESSED = "processed"
+    REJECTED = "rejected"
+    IGNORED = "ignored"
+    FAILED = "failed"
+
+
 PENDING, ACCEPTED, REFUSED, CANCELLED, REJECTED = (
-    "pending",
-    "accepted",
-    "refused",
-    "cancelled",
-    "rejected",
+    State.PENDING,
+    State.ACCEPTED,
+    State.REFUSED,
+    State.CANCELLED,
+    State.REJECTED,
 )
 
 

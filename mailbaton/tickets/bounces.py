@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mailbaton.mail.parse import ParsedMail
+from mailbaton.mail.records import Bounce
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox, Ticket
 from mailbaton.tickets.opening import Desk, add_event, header_address, send_mail
@@ -48,11 +48,9 @@ def undeliverable(
     )
 
 
-def handle_bounce(session: Session, desk: Desk, mail: ParsedMail, now: datetime) -> str:
+def handle_bounce(session: Session, desk: Desk, bounce: Bounce, now: datetime) -> str:
     """Finds the mail a bounce returns (by the Message-IDs inside the report); returns
     the reason recorded in the ledger. The bounce itself is never answered."""
-    bounce = mail.bounce
-    assert bounce is not None
     candidates = [i for i in (bounce.original_message_id, *bounce.original_references) if i]
     row = None
     for message_id in candidates:

@@ -223,7 +223,7 @@ def test_the_same_message_delivered_twice_opens_one_ticket(baton: Baton) -> None
 def test_a_message_that_breaks_processing_is_filed_as_failed_and_the_pass_goes_on(
     baton: Baton, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailbaton.classify import handoff as classify
+    from mailbaton.classify import decision as classify
 
     real = classify.read_handoff
 

@@ -15,7 +15,14 @@ import pytest
 from jinja2.sandbox import unsafe
 
 from mailbaton.config import Settings, load
-from mailbaton.outbound.compose import Composer, FileToSend, TemplateProblem, bare_id
+from mailbaton.outbound.compose import (
+    DEFAULT_TEMPLATES,
+    TEMPLATE_NAMES,
+    Composer,
+    FileToSend,
+    TemplateProblem,
+    bare_id,
+)
 from mailbaton.outbound.preview import sample_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -458,9 +465,21 @@ def test_names_lists_spec_templates_first_then_the_admins_own(tmp_path: Path) ->
         request__html="<p>x</p>",
     )
     names = composer.names()
-    assert names == ["escalation", "request", "aaa_custom", "zzz_local"]
+    # The admin's folder adds to the shipped defaults; SPEC names first.
+    assert names == [*sorted(TEMPLATE_NAMES), "aaa_custom", "zzz_local"]
     assert composer.has_html("request")
     assert not composer.has_html("escalation")
+    assert composer.folder_of("request") == tmp_path
+    assert composer.folder_of("accepted") == DEFAULT_TEMPLATES
+
+
+def test_an_admin_folder_overrides_one_template_and_keeps_the_others(tmp_path: Path) -> None:
+    composer = template_dir(tmp_path, receipt__txt="Subject: Ours {{ ticket.ref }}\nBody\n")
+    settings = load(ROOT / "config.toml")
+    context = sample_context("receipt", settings)
+    assert composer.render("receipt", context).subject.startswith("Ours ")
+    accepted = sample_context("accepted", settings)
+    assert composer.render("accepted", accepted) == Composer(None).render("accepted", accepted)
 
 
 def test_outlook_thread_index_keeps_one_root_per_ticket() -> None:

@@ -1,0 +1,53 @@
+"""One decision applied to the tickets: the only place a classified message changes state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mailbaton.classify import Decision, Held, Ignored, NewHandoff, Rejection, Reply, Returned
+from mailbaton.mail.records import ParsedMail
+from mailbaton.store.models import Outcome, Ticket
+from mailbaton.tickets import answers, bounces
+from mailbaton.tickets.opening import Desk, find_by_hints, open_ticket, reject
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of one message: its outcome folder, why, and the ticket it touched."""
+
+    outcome: Outcome
+    reason: str
+    ticket: Ticket | None = None
+
+
+def apply(
+    session: Session, desk: Desk, decision: Decision, mail: ParsedMail, now: datetime
+) -> Result:
+    if isinstance(decision, Returned):
+        return Result(Outcome.IGNORED, bounces.handle_bounce(session, desk, decision.bounce, now))
+    if isinstance(decision, Ignored):
+        return Result(Outcome.IGNORED, decision.reason)
+    if isinstance(decision, Held):
+        # Not answered (it may be forged), not lost: an admin finds it in the failed folder.
+        return Result(Outcome.FAILED, decision.reason)
+    if isinstance(decision, Reply):
+        ticket = find_by_hints(session, decision.hints)
+        if ticket is not None:
+            answered = answers.handle_reply(session, desk, ticket, mail, now)
+            return Result(Outcome(answered.outcome), answered.reason, ticket)
+        decision = decision.otherwise
+    return _handoff(session, desk, decision, mail, now)
+
+
+def _handoff(
+    session: Session, desk: Desk, decision: NewHandoff | Rejection, mail: ParsedMail, now: datetime
+) -> Result:
+    if isinstance(decision, Rejection):
+        ticket = reject(session, desk, decision, mail, now)
+        codes = ", ".join(reason.code for reason in decision.reasons)
+        return Result(Outcome.REJECTED, f"rejected: {codes}", ticket)
+    ticket = open_ticket(session, desk, decision, mail, now)
+    return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)
