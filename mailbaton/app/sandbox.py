@@ -117,32 +117,8 @@ def start_sandbox(
     smtp_port = smtp_port or free_port(host)
     http_port = (http_port or free_port(host)) if with_http else None
 
-    if log_path is None:
-        fd, name = tempfile.mkstemp(prefix="mailbaton-sandbox-", suffix=".log")
-        log_path = Path(name)
-        owns_log = True
-        log_file = open(fd, "wb")  # noqa: SIM115 - lives as long as the process
-    else:
-        owns_log = False
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = open(log_path, "ab")  # noqa: SIM115 - lives as long as the process
-
-    cmd = [
-        sys.executable,
-        "-m",
-        "mail_devel",
-        "--host",
-        host,
-        "--multi-user",
-        "--imap-port",
-        str(imap_port),
-        "--smtp-port",
-        str(smtp_port),
-    ]
-    cmd += ["--http-port", str(http_port)] if http_port is not None else ["--no-http"]
-    for alias in aliases:
-        cmd += ["--alias", alias]
-
+    log_path, log_file, owns_log = _open_log(log_path)
+    cmd = _command(host, imap_port, smtp_port, http_port, aliases)
     # The password goes in the environment, not argv, where `ps` would show it. MAIL_ALIAS
     # from the caller's environment would add aliases of its own: only ours count.
     env = {key: value for key, value in os.environ.items() if key != "MAIL_ALIAS"}
@@ -166,9 +142,35 @@ def start_sandbox(
         _log_file=log_file,
         _owns_log=owns_log,
     )
+    ports = {imap_port, smtp_port} | ({http_port} if http_port is not None else set())
+    _wait_until_listening(sandbox, ports, timeout)
+    return sandbox
 
+
+def _open_log(log_path: Path | None) -> tuple[Path, IO[bytes], bool]:
+    """The server's log file: a temporary one we own, or the caller's, appended to."""
+    if log_path is None:
+        fd, name = tempfile.mkstemp(prefix="mailbaton-sandbox-", suffix=".log")
+        return Path(name), open(fd, "wb"), True  # lives as long as the process
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return log_path, open(log_path, "ab"), False  # lives as long as the process
+
+
+def _command(
+    host: str, imap_port: int, smtp_port: int, http_port: int | None, aliases: Sequence[str]
+) -> list[str]:
+    cmd = [sys.executable, "-m", "mail_devel", "--host", host, "--multi-user"]
+    cmd += ["--imap-port", str(imap_port), "--smtp-port", str(smtp_port)]
+    cmd += ["--http-port", str(http_port)] if http_port is not None else ["--no-http"]
+    for alias in aliases:
+        cmd += ["--alias", alias]
+    return cmd
+
+
+def _wait_until_listening(sandbox: Sandbox, ports: set[int], timeout: float) -> None:
+    host, process, log_path = sandbox.host, sandbox.process, sandbox.log_path
     deadline = time.monotonic() + timeout
-    pending = {imap_port, smtp_port} | ({http_port} if http_port is not None else set())
+    pending = set(ports)
     while True:
         pending = {port for port in pending if not _accepts(host, port)}
         # Checked after the ports answer too: if a port was taken by someone else in the
@@ -182,7 +184,7 @@ def start_sandbox(
             sandbox.stop()
             raise SandboxError(message)
         if not pending:
-            return sandbox
+            return
         if time.monotonic() > deadline:
             message = (
                 f"sandbox mail server did not listen on {host} ports {sorted(pending)} "
