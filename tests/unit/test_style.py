@@ -1,12 +1,19 @@
-"""The code base stays ruff- and mypy-clean: part of the one test command."""
+"""The code base stays small-moduled, ruff- and mypy-clean: part of the one test command."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "mailbaton"
+# Alembic revisions are schema tables written once and never edited: not code to read.
+SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+MAX_MODULE_LINES, MAX_FUNCTION_LINES, MIN_REPEAT = 400, 60, 6
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -15,11 +22,77 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
 def test_ruff_finds_nothing() -> None:
-    done = _run("ruff", "check", "mailbaton", "tests")
+    done = _run("ruff", "check", "mailbaton", "tests", "bench")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_mypy_strict_finds_nothing() -> None:
     done = _run("mypy", "mailbaton")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {_name(p): n for p in SOURCES if (n := len(p.read_text().splitlines())) > 400}
+    assert not long, f"split these modules: {long}"
+
+
+def test_no_function_over_60_lines() -> None:
+    long: list[str] = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    long.append(f"{_name(path)}:{node.lineno} {node.name} ({size} lines)")
+    assert not long, "split these functions:\n" + "\n".join(long)
+
+
+def _package_of(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def test_no_private_name_is_imported_from_another_package() -> None:
+    found: list[str] = []
+    for path in SOURCES:
+        here = _package_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            if not node.module.startswith("mailbaton") or _package_of(node.module) == here:
+                continue
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private:
+                found.append(f"{_name(path)}: {private} from {node.module}")
+    assert not found, "\n".join(found)
+
+
+def _code_lines(path: Path) -> list[tuple[int, str]]:
+    """Lines that carry code: no blanks, comments, imports, docstring-ish or lone brackets."""
+    kept: list[tuple[int, str]] = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        text = " ".join(line.split())
+        if not text or text.startswith(("#", "import ", "from ", '"""', "'''")):
+            continue
+        if re.fullmatch(r"[\[\](){},:]*", text):
+            continue
+        kept.append((number, text))
+    return kept
+
+
+def test_no_block_of_six_lines_is_repeated() -> None:
+    seen: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for path in SOURCES:
+        lines = _code_lines(path)
+        for start in range(len(lines) - MIN_REPEAT + 1):
+            window = tuple(text for _n, text in lines[start : start + MIN_REPEAT])
+            seen[window].append(f"{_name(path)}:{lines[start][0]}")
+    repeated = [places for places in seen.values() if len(places) > 1]
+    assert not repeated, "the same six lines stand in several places:\n" + "\n".join(
+        " ~ ".join(places) for places in repeated[:10]
+    )
