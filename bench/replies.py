@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/replies.py
 
 The cases, the expected replies and the definition of "right" are those of
-tests/test_replies_corpus.py, so the table here and the test floors agree.
+tests/unit/test_replies_corpus.py, so the table here and the test floors agree.
 The peers are optional; install them with
     .venv/bin/pip install email-reply-parser mail-parser-reply
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
 from test_replies_corpus import (  # noqa: E402
     CORPUS,
