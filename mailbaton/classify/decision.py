@@ -2,56 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from mailbaton.classify.handoff import (
+from mailbaton.classify.handoff import read_handoff, too_large
+from mailbaton.classify.hints import reply_hints
+from mailbaton.classify.records import (
+    Decision,
+    Held,
     Ignored,
     NewHandoff,
     Rejection,
-    ReplyHints,
-    read_handoff,
-    reply_hints,
-    screen,
-    too_large,
-    unverified,
+    Reply,
+    Returned,
 )
+from mailbaton.classify.screen import screen, unverified
 from mailbaton.config import Settings
-from mailbaton.mail.records import Bounce, ParsedMail
+from mailbaton.mail.records import ParsedMail
 
-
-@dataclass(frozen=True)
-class Returned:
-    """A delivery failure report: matched against our own mail, never answered."""
-
-    bounce: Bounce
-
-
-@dataclass(frozen=True)
-class Held:
-    """Possibly forged (no DMARC pass where one is required): kept for an admin, unanswered."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Names a ticket; when no ticket matches, the mail is read as `otherwise`."""
-
-    hints: ReplyHints
-    otherwise: NewHandoff | Rejection
-
-
-Decision = Returned | Ignored | Held | Reply | NewHandoff | Rejection
+# The Decision types are re-exported: callers may take them from here.
+__all__ = ["Decision", "Held", "Ignored", "NewHandoff", "Rejection", "Reply", "Returned", "decide"]
 
 
 def decide(mail: ParsedMail, settings: Settings, *, oversized: int | None = None) -> Decision:
     """The one place that orders the checks. With `oversized` (the real size), `mail` is
     only the header of a message too large to load."""
-    if mail.bounce is not None:  # from any MTA: matched only by our own Message-IDs
-        return Returned(mail.bounce)
-    ignored = screen(mail, settings)
-    if ignored is not None:
-        return ignored
+    screened = screen(mail, settings)  # machines first: a bounce is never a person's mail
+    if screened is not None:
+        return screened
     if oversized is not None:
         return too_large(mail, settings, oversized)
     held = unverified(mail, settings)

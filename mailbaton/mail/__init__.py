@@ -1,1 +1,1 @@
-"""mail"""
+"""Raw message bytes -> ParsedMail: headers, bodies, attachments and signs of a machine."""

@@ -15,15 +15,15 @@ from urllib.parse import unquote
 import tnefparse
 
 from mailbaton.mail.decoding import (
-    _call,
-    _decode,
-    _filename,
-    _first,
-    _param,
-    _parse_bytes,
-    _part_text,
-    _payload,
-    _raw_headers,
+    decode_bytes,
+    first_header,
+    guarded_call,
+    parse_bytes,
+    part_filename,
+    part_param,
+    part_payload,
+    part_text,
+    raw_headers,
 )
 from mailbaton.mail.records import Attachment
 
@@ -53,7 +53,7 @@ class _Leaf:
 
 
 @dataclass
-class _Walk:
+class Walk:
     defects: list[str] = field(default_factory=list)
     leaves: list[_Leaf] = field(default_factory=list)
     htmls: list[str] = field(default_factory=list)
@@ -72,8 +72,8 @@ class _Walk:
                 self.defects.append("MIME structure too large or too deep; rest ignored")
             return
         self.defects.extend(f"{type(d).__name__}: {d}" for d in getattr(part, "defects", ()))
-        ctype = _call(part, lambda p: p.get_content_type(), "text/plain")
-        payload = _call(part, lambda p: p.get_payload(), None)
+        ctype = guarded_call(part, lambda p: p.get_content_type(), "text/plain")
+        payload = guarded_call(part, lambda p: p.get_payload(), None)
         if ctype.startswith("multipart/") and isinstance(payload, list):
             self._multipart(part, ctype, payload, source, depth, top)
         elif ctype in _MESSAGE_TYPES:
@@ -90,7 +90,7 @@ class _Walk:
             if top and isinstance(first, Message):
                 self.returned.append(first)
             elif top:
-                self.returned.append(_parse_bytes(_payload(part), headers_only=True))
+                self.returned.append(parse_bytes(part_payload(part), headers_only=True))
         elif ctype.startswith("message/"):
             pass  # MDN / ARF reports, external bodies: neither text nor files
         else:
@@ -109,7 +109,7 @@ class _Walk:
             self.defects.append("PGP/MIME encrypted content cannot be read")
             return
         if ctype == "multipart/report" and top:
-            self.reports.add(_param(part, "report-type"))
+            self.reports.add(part_param(part, "report-type"))
         if ctype == "multipart/signed" and source == "part":
             source = "signed"
         for child in children:
@@ -117,37 +117,37 @@ class _Walk:
                 self.walk(child, source, depth + 1, top)
 
     def _inner_message(self, part: Message, payload: object) -> Message | None:
-        cte = _call(part, lambda p: str(p.get("content-transfer-encoding", "")), "")
+        cte = guarded_call(part, lambda p: str(p.get("content-transfer-encoding", "")), "")
         inner = payload[0] if isinstance(payload, list) and payload else None
         if cte.strip().lower() in ("base64", "quoted-printable"):
             # The parser reads message/* bodies as MIME even when they are
             # encoded; decode and parse again.
             # (A Message with no headers is falsy, hence "is not None".)
-            encoded = _payload(part) if inner is None else _call(inner, _as_bytes, b"")
+            encoded = part_payload(part) if inner is None else guarded_call(inner, _as_bytes, b"")
             try:
                 if cte.strip().lower() == "base64":
                     data = base64.b64decode(encoded)
                 else:
                     data = quopri.decodestring(encoded)
-                return _parse_bytes(data)
+                return parse_bytes(data)
             except (binascii.Error, ValueError):
                 self.defects.append("undecodable encoded message/rfc822 part")
         return inner if isinstance(inner, Message) else None
 
     def _leaf(self, part: Message, ctype: str, source: str, top: bool) -> None:
-        disposition = _call(part, lambda p: p.get_content_disposition(), None)
-        filename = _filename(part)
+        disposition = guarded_call(part, lambda p: p.get_content_disposition(), None)
+        filename = part_filename(part)
         if ctype in _SIGNATURE_TYPES or filename.lower().endswith(".p7s"):
             return
         if ctype in _ENCRYPTED_TYPES:
-            kind = _param(part, "smime-type") or "enveloped-data"
+            kind = part_param(part, "smime-type") or "enveloped-data"
             self.defects.append(f"S/MIME {kind} part is encrypted or opaque and was not read")
             return
         if ctype in _TNEF_TYPES or filename.lower() == "winmail.dat":
             self._tnef(part, filename or "winmail.dat", ctype)
             return
         if ctype in ("text/plain", "text/html") and disposition != "attachment":
-            body = _part_text(part)
+            body = part_text(part)
             if ctype == "text/html":
                 self.htmls.append(body)
             elif top:
@@ -161,11 +161,11 @@ class _Walk:
             if not filename:
                 return
         counts = disposition == "attachment" or bool(filename)
-        cid = _first(_raw_headers(part), "content-id") or ""
+        cid = first_header(raw_headers(part), "content-id") or ""
         self.leaves.append(_Leaf(ctype, source, filename, counts, _norm_cid(cid), part))
 
     def _tnef(self, part: Message, filename: str, ctype: str) -> None:
-        data = _payload(part)
+        data = part_payload(part)
         try:
             files = tnefparse.TNEF(data, do_checksum=False).attachments
             found = [(_tnef_name(f), bytes(f.data or b"")) for f in files]
@@ -190,7 +190,7 @@ def _tnef_name(item: object) -> str:
         except Exception:
             continue
         if isinstance(value, bytes):
-            value = _decode(value.rstrip(b"\x00"), "cp1252")
+            value = decode_bytes(value.rstrip(b"\x00"), "cp1252")
         if isinstance(value, str) and value.strip("\x00 "):
             return value.strip("\x00 ")
     return ""
@@ -200,7 +200,7 @@ def _norm_cid(value: str) -> str:
     return unquote(value).strip().strip("<>").strip().lower()
 
 
-def _attachments(walk: _Walk) -> tuple[tuple[Attachment, ...], int]:
+def attachments_of(walk: Walk) -> tuple[tuple[Attachment, ...], int]:
     """The walk's real attachments, and how many leaves were cid: inline images."""
     referenced = {_norm_cid(m) for h in walk.htmls for m in _CID_REF.findall(h)}
     attachments: list[Attachment] = []
@@ -209,7 +209,7 @@ def _attachments(walk: _Walk) -> tuple[tuple[Attachment, ...], int]:
         if leaf.cid and leaf.cid in referenced:
             inline += 1
         elif leaf.counts:
-            data = _payload(leaf.part) if leaf.part is not None else leaf.data
+            data = part_payload(leaf.part) if leaf.part is not None else leaf.data
             name = leaf.filename or _made_up_name(len(attachments) + 1, leaf.content_type)
             attachments.append(Attachment(name, leaf.content_type, data, leaf.source))
     return tuple(attachments), inline

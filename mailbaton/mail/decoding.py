@@ -42,7 +42,7 @@ def _unsurrogate(text: str) -> str:
     return data.decode("cp1252", "replace")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return " ".join(_unsurrogate(text).split())
 
 
@@ -55,7 +55,7 @@ def _codec(charset: str | None) -> str | None:
         return None
 
 
-def _decode(data: bytes, charset: str | None) -> str:
+def decode_bytes(data: bytes, charset: str | None) -> str:
     codec = _codec(charset)
     # Mislabelled UTF-8 (e.g. declared Big5) is common; valid non-ASCII UTF-8
     # is almost never meant as another 8-bit charset.
@@ -73,7 +73,7 @@ def _decode(data: bytes, charset: str | None) -> str:
     return data.decode("latin-1")
 
 
-def _decode_words(value: str) -> str:
+def decode_words(value: str) -> str:
     """RFC 2047-decode a header value, tolerating broken and unknown encodings."""
     if len(value) < _POLICY_LIMIT:
         try:
@@ -91,7 +91,7 @@ def _decode_words(value: str) -> str:
         elif charset is None:
             out.append(chunk.decode("raw-unicode-escape", "replace"))
         else:
-            out.append(_decode(chunk, charset))
+            out.append(decode_bytes(chunk, charset))
     return _unsurrogate("".join(out))
 
 
@@ -105,7 +105,7 @@ class _Lenient(Compat32):
 _LENIENT = _Lenient()
 
 
-def _call(part: Message, fn: Callable[[Message], _T], default: _T) -> _T:
+def guarded_call(part: Message, fn: Callable[[Message], _T], default: _T) -> _T:
     """Run fn on part with lenient string header access, then the part's own policy.
 
     Reading MIME parameters from plain strings is several times faster than the
@@ -123,7 +123,7 @@ def _call(part: Message, fn: Callable[[Message], _T], default: _T) -> _T:
     return default
 
 
-def _raw_headers(msg: Message) -> list[tuple[str, str]]:
+def raw_headers(msg: Message) -> list[tuple[str, str]]:
     try:
         items = list(msg.raw_items())
     except Exception:
@@ -131,17 +131,17 @@ def _raw_headers(msg: Message) -> list[tuple[str, str]]:
     return [(str(k), _unsurrogate(_FOLD.sub("", str(v))).strip()) for k, v in items]
 
 
-def _values(headers: list[tuple[str, str]], *names: str) -> list[str]:
+def header_values(headers: list[tuple[str, str]], *names: str) -> list[str]:
     wanted = {n.lower() for n in names}
     return [v for k, v in headers if k.lower() in wanted]
 
 
-def _first(headers: list[tuple[str, str]], name: str) -> str | None:
-    found = _values(headers, name)
+def first_header(headers: list[tuple[str, str]], name: str) -> str | None:
+    found = header_values(headers, name)
     return found[0] if found else None
 
 
-def _ids(values: Iterable[str]) -> tuple[str, ...]:
+def message_ids(values: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
         found = [re.sub(r"\s+", "", m) for m in _ANGLE_ID.findall(value)]
@@ -151,10 +151,10 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _message_id(value: str | None) -> str | None:
+def message_id(value: str | None) -> str | None:
     if value is None:
         return None
-    found = _ids([value])
+    found = message_ids([value])
     if found:
         return found[0]
     token = value.strip().strip("<>").strip()
@@ -166,7 +166,7 @@ def _bare(addr: str) -> str:
     return addr if "@" in addr and not any(c.isspace() for c in addr) else ""
 
 
-def _addresses(values: Iterable[str]) -> list[Address]:
+def addresses(values: Iterable[str]) -> list[Address]:
     out: list[Address] = []
     for value in values:
         try:
@@ -177,47 +177,49 @@ def _addresses(values: Iterable[str]) -> list[Address]:
                 for a in _MAKE_HEADER("to", value).addresses
             ]
         except Exception:
-            parsed = [(_decode_words(n), a) for n, a in getaddresses([value])]
+            parsed = [(decode_words(n), a) for n, a in getaddresses([value])]
         for name, addr in parsed:
             # Keep what there is of an address without a domain as the name.
             bare = _bare(addr)
             if name.strip() or addr.strip():
-                out.append(Address(_fold(name) or ("" if bare else _fold(addr)), bare))
+                out.append(Address(fold(name) or ("" if bare else fold(addr)), bare))
     return out
 
 
-def _return_path(value: str | None) -> str | None:
+def return_path(value: str | None) -> str | None:
     if value is None:
         return None
     match = _ANGLE_ID.search(value)
     return re.sub(r"\s+", "", match.group(1) if match else value).lower()
 
 
-def _param(part: Message, name: str) -> str:
-    value = _call(part, lambda p: p.get_param(name), None)
+def part_param(part: Message, name: str) -> str:
+    value = guarded_call(part, lambda p: p.get_param(name), None)
     if isinstance(value, tuple):
         value = value[2]
     return str(value or "").strip().lower()
 
 
-def _payload(part: Message) -> bytes:
-    data = _call(part, lambda p: p.get_payload(decode=True), None)
+def part_payload(part: Message) -> bytes:
+    data = guarded_call(part, lambda p: p.get_payload(decode=True), None)
     return data if isinstance(data, bytes) else b""
 
 
-def _part_text(part: Message) -> str:
-    text = _decode(_payload(part), _call(part, lambda p: p.get_content_charset(), None))
+def part_text(part: Message) -> str:
+    text = decode_bytes(
+        part_payload(part), guarded_call(part, lambda p: p.get_content_charset(), None)
+    )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _filename(part: Message) -> str:
-    name = _call(part, lambda p: p.get_filename(), None)
+def part_filename(part: Message) -> str:
+    name = guarded_call(part, lambda p: p.get_filename(), None)
     if not name:
         return ""
-    name = _fold(_decode_words(_unsurrogate(str(name))))
+    name = fold(decode_words(_unsurrogate(str(name))))
     return re.split(r"[\\/]", name)[-1]
 
 
-def _parse_bytes(data: bytes, headers_only: bool = False) -> Message:
+def parse_bytes(data: bytes, headers_only: bool = False) -> Message:
     parser = BytesParser(policy=email_policy.default)
     return parser.parsebytes(data, headersonly=headers_only)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from email.message import Message
 
-from mailbaton.mail.attachments import _Walk
+from mailbaton.mail.attachments import Walk
 from mailbaton.mail.decoding import (
-    _addresses,
-    _call,
-    _decode_words,
-    _first,
-    _fold,
-    _ids,
-    _message_id,
-    _part_text,
-    _raw_headers,
-    _return_path,
-    _values,
+    addresses,
+    decode_words,
+    first_header,
+    fold,
+    guarded_call,
+    header_values,
+    message_id,
+    message_ids,
+    part_text,
+    raw_headers,
+    return_path,
 )
 from mailbaton.mail.records import Address, Bounce
 
@@ -47,26 +47,26 @@ def _is_daemon(sender: Address | None, raw_from: str) -> bool:
     return re.sub(r"[^a-z]", "", local).startswith(_DAEMONS)
 
 
-def _auto_reason(
-    headers: list[tuple[str, str]], sender: Address | None, subject: str, walk: _Walk
+def auto_reason(
+    headers: list[tuple[str, str]], sender: Address | None, subject: str, walk: Walk
 ) -> str | None:
-    submitted = (_first(headers, "Auto-Submitted") or "").split(";")[0].strip().lower()
-    if _first(headers, "Auto-Submitted") is not None and submitted != "no":
+    submitted = (first_header(headers, "Auto-Submitted") or "").split(";")[0].strip().lower()
+    if first_header(headers, "Auto-Submitted") is not None and submitted != "no":
         return f"Auto-Submitted: {submitted}"
     for name in _AUTO_HEADERS:
-        if _first(headers, name) is not None:
+        if first_header(headers, name) is not None:
             return f"{name} header"
-    precedence = (_first(headers, "Precedence") or "").strip().lower()
+    precedence = (first_header(headers, "Precedence") or "").strip().lower()
     if precedence in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
         return f"Precedence: {precedence}"
     for name in ("List-Id", "List-Unsubscribe", "List-Post"):
-        if _first(headers, name) is not None:
+        if first_header(headers, name) is not None:
             return f"mailing list ({name})"
-    if _return_path(_first(headers, "Return-Path")) == "":
+    if return_path(first_header(headers, "Return-Path")) == "":
         return "empty return path"
-    if _is_daemon(sender, _first(headers, "From") or ""):
+    if _is_daemon(sender, first_header(headers, "From") or ""):
         return "sent by a mail server (mailer-daemon/postmaster)"
-    if _first(headers, "X-Failed-Recipients") is not None:
+    if first_header(headers, "X-Failed-Recipients") is not None:
         return "X-Failed-Recipients header"
     if walk.reports:
         return f"multipart/report ({', '.join(sorted(walk.reports)) or 'unknown type'})"
@@ -95,25 +95,25 @@ def _fields(text: str) -> list[dict[str, str]]:
 
 
 def _dsn_text(part: Message) -> str:
-    payload = _call(part, lambda p: p.get_payload(), None)
+    payload = guarded_call(part, lambda p: p.get_payload(), None)
     if isinstance(payload, list):
-        blocks = [_raw_headers(m) for m in payload if isinstance(m, Message)]
+        blocks = [raw_headers(m) for m in payload if isinstance(m, Message)]
         return "\n\n".join("\n".join(f"{k}: {v}" for k, v in b) for b in blocks)
-    return _part_text(part)
+    return part_text(part)
 
 
 def _recipient(value: str) -> str:
     return value.split(";")[-1].strip().strip("<>").strip().lower()
 
 
-def _bounce(
-    headers: list[tuple[str, str]], sender: Address | None, subject: str, walk: _Walk, body: str
+def read_bounce(
+    headers: list[tuple[str, str]], sender: Address | None, subject: str, walk: Walk, body: str
 ) -> Bounce | None:
     if walk.reports - {"delivery-status", ""}:
         return None  # read receipts (MDN) and abuse reports (ARF) are not bounces
-    failed_hdr = _values(headers, "X-Failed-Recipients")
+    failed_hdr = header_values(headers, "X-Failed-Recipients")
     standard = "delivery-status" in walk.reports or bool(walk.dsn)
-    daemon = _is_daemon(sender, _first(headers, "From") or "")
+    daemon = _is_daemon(sender, first_header(headers, "From") or "")
     # A postmaster can write ordinary mail; demand some sign of a failure too.
     evidence = walk.returned or _EVIDENCE.search(subject + "\n" + body)
     if not (standard or failed_hdr or (daemon and evidence) or _BOUNCE_SUBJECT.search(subject)):
@@ -134,14 +134,14 @@ def _bounce(
         for key in ("final-recipient", "original-recipient"):
             if block.get(key):
                 recipients.append(_recipient(block[key]))
-    recipients += [a.addr for a in _addresses(failed_hdr)]
+    recipients += [a.addr for a in addresses(failed_hdr)]
     if not recipients:
         found = re.findall(r"(?m)^\s*<([^<>\s]+@[^<>\s]+)>:", body)
         recipients = [m.lower() for m in found]
-    diagnostic = _fold(chosen.get("diagnostic-code", "").split(";", 1)[-1])
+    diagnostic = fold(chosen.get("diagnostic-code", "").split(";", 1)[-1])
     if not diagnostic:
         lines = [ln for ln in body.splitlines() if ln.strip()]
-        diagnostic = _fold(next((ln for ln in lines if status and status in ln), " ".join(lines)))
+        diagnostic = fold(next((ln for ln in lines if status and status in ln), " ".join(lines)))
     orig_id, orig_refs, orig_subject = _returned(walk.returned, body)
     return Bounce(
         status=status,
@@ -156,11 +156,13 @@ def _bounce(
 
 def _returned(messages: list[Message], body: str) -> tuple[str | None, tuple[str, ...], str]:
     for message in messages:
-        headers = _raw_headers(message)
+        headers = raw_headers(message)
         if headers:
-            refs = _ids(_values(headers, "In-Reply-To") + _values(headers, "References"))
-            subject = _fold(_decode_words(_first(headers, "Subject") or ""))
-            return _message_id(_first(headers, "Message-ID")), refs, subject
+            refs = message_ids(
+                header_values(headers, "In-Reply-To") + header_values(headers, "References")
+            )
+            subject = fold(decode_words(first_header(headers, "Subject") or ""))
+            return message_id(first_header(headers, "Message-ID")), refs, subject
     # No attached copy: look for the returned header lines quoted in the text.
     found: dict[str, str] = {}
     for match in re.finditer(
@@ -170,6 +172,6 @@ def _returned(messages: list[Message], body: str) -> tuple[str | None, tuple[str
         if key not in found:
             cont = re.match(r"(?:\n[ \t]+\S.*)*", body[match.end() :])
             found[key] = match.group(2) + (cont.group(0) if cont else "")
-    refs = _ids([found.get("in-reply-to", ""), found.get("references", "")])
-    subject = _fold(_decode_words(found.get("subject", "")))
-    return _message_id(found.get("message-id")), refs, subject
+    refs = message_ids([found.get("in-reply-to", ""), found.get("references", "")])
+    subject = fold(decode_words(found.get("subject", "")))
+    return message_id(found.get("message-id")), refs, subject

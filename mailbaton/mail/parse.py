@@ -9,21 +9,21 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
-from mailbaton.mail.attachments import _attachments, _Walk
+from mailbaton.mail.attachments import Walk, attachments_of
 from mailbaton.mail.decoding import (
-    _addresses,
-    _decode_words,
-    _first,
-    _fold,
-    _ids,
-    _message_id,
-    _parse_bytes,
-    _raw_headers,
-    _return_path,
-    _values,
+    addresses,
+    decode_words,
+    first_header,
+    fold,
+    header_values,
+    message_id,
+    message_ids,
+    parse_bytes,
+    raw_headers,
+    return_path,
 )
 from mailbaton.mail.htmltext import html_to_text
-from mailbaton.mail.machine import _auto_reason, _bounce
+from mailbaton.mail.machine import auto_reason, read_bounce
 from mailbaton.mail.records import Address, Attachment, Bounce, ParsedMail
 
 __all__ = ["Address", "Attachment", "Bounce", "ParsedMail", "html_to_text", "parse_message"]
@@ -54,7 +54,7 @@ def parse_message(raw: bytes) -> ParsedMail:
     # header part of the body.
     body = re.sub(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*", b"", data[:4096]) + data[4096:]
     try:
-        return _parse(data, _parse_bytes(body), [])
+        return _parse(data, parse_bytes(body), [])
     except Exception as exc:
         first = f"parser failed ({type(exc).__name__}); headers only"
     try:
@@ -94,41 +94,41 @@ def _to_bytes(raw: object) -> bytes:
 
 
 def _parse(data: bytes, msg: Message, defects: list[str]) -> ParsedMail:
-    headers = _raw_headers(msg)
-    walk = _Walk(defects=defects)
+    headers = raw_headers(msg)
+    walk = Walk(defects=defects)
     walk.walk(msg, "part", 0, top=True)
-    subject = _fold(_decode_words(_first(headers, "Subject") or ""))
-    senders = _addresses(_values(headers, "From")[:1])
+    subject = fold(decode_words(first_header(headers, "Subject") or ""))
+    senders = addresses(header_values(headers, "From")[:1])
     sender = senders[0] if senders else None
     text = walk.text
     if (text is None or not text.strip()) and walk.html is not None:
         text = html_to_text(walk.html)
-    attachments, inline = _attachments(walk)
-    envelope = _values(headers, "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
-    bounce = _bounce(headers, sender, subject, walk, "\n".join(walk.texts) or text or "")
-    auto = _auto_reason(headers, sender, subject, walk)
-    if auto is None and bounce is not None:
-        auto = "delivery failure report"
+    attachments, inline = attachments_of(walk)
+    envelope = header_values(
+        headers, "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"
+    )
+    bounce = read_bounce(headers, sender, subject, walk, "\n".join(walk.texts) or text or "")
+    auto = auto_reason(headers, sender, subject, walk)
     return ParsedMail(
         raw_size=len(data),
-        message_id=_message_id(_first(headers, "Message-ID")),
-        in_reply_to=_ids(_values(headers, "In-Reply-To")),
-        references=_ids(_values(headers, "References")),
+        message_id=message_id(first_header(headers, "Message-ID")),
+        in_reply_to=message_ids(header_values(headers, "In-Reply-To")),
+        references=message_ids(header_values(headers, "References")),
         subject=subject,
         from_=sender,
-        reply_to=tuple(_addresses(_values(headers, "Reply-To"))),
-        to=tuple(_addresses(_values(headers, "To"))),
-        cc=tuple(_addresses(_values(headers, "Cc"))),
-        delivered_to=tuple(dict.fromkeys(a.addr for a in _addresses(envelope) if a.addr)),
-        return_path=_return_path(_first(headers, "Return-Path")),
-        date=_date(_first(headers, "Date"), walk.defects),
+        reply_to=tuple(addresses(header_values(headers, "Reply-To"))),
+        to=tuple(addresses(header_values(headers, "To"))),
+        cc=tuple(addresses(header_values(headers, "Cc"))),
+        delivered_to=tuple(dict.fromkeys(a.addr for a in addresses(envelope) if a.addr)),
+        return_path=return_path(first_header(headers, "Return-Path")),
+        date=_date(first_header(headers, "Date"), walk.defects),
         auto_reason=auto,
         bounce=bounce,
         text=text or "",
         html=walk.html,
         attachments=attachments,
         inline_images=inline,
-        authentication_results=tuple(_values(headers, "Authentication-Results")),
+        authentication_results=tuple(header_values(headers, "Authentication-Results")),
         headers=tuple(headers),
         defects=tuple(dict.fromkeys(walk.defects))[:_MAX_DEFECTS],
     )

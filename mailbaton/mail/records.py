@@ -47,6 +47,8 @@ class ParsedMail:
     delivered_to: tuple[str, ...]
     return_path: str | None
     date: datetime | None
+    # Facts only: why a machine seems to have written it, and the failure report it
+    # carries. What the mail then is, is decided once, in classify.
     auto_reason: str | None
     bounce: Bounce | None
     text: str

@@ -1,13 +1,14 @@
-"""classify.py without sockets: fields, catchers, domains, screening and reply hints."""
+"""classify without sockets: fields, catchers, domains, screening, reply hints, one decision."""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from pathlib import Path
 
 import mails
 import pytest
 
-from mailbaton.classify import handoff as classify
+from mailbaton import classify
 from mailbaton.config import Settings, from_dict
 from mailbaton.mail.parse import parse_message
 
@@ -108,6 +109,7 @@ def test_rejection_collects_every_reason_in_order(settings: Settings) -> None:
 def test_screen_turns_away_loops_machines_and_outsiders(settings: Settings) -> None:
     def reason(raw: bytes) -> str | None:
         found = classify.screen(parse_message(raw), settings)
+        assert found is None or isinstance(found, classify.Ignored)
         return found.reason if found else None
 
     assert reason(mails.handoff()) is None
@@ -120,6 +122,55 @@ def test_screen_turns_away_loops_machines_and_outsiders(settings: Settings) -> N
     assert "mailbaton" in (
         reason(mails.handoff(extra_headers={"X-Mailbaton-Ticket": "MB-1"})) or ""
     )
+
+
+def _sent_request() -> EmailMessage:
+    sent = EmailMessage()
+    sent["From"] = "baton@example.com"
+    sent["To"] = "jane@partner.org"
+    sent["Subject"] = "[MB-7] Acme contract"
+    sent["Message-ID"] = "<MB-7.request.ab@example.com>"
+    sent.set_content("Hi Jane")
+    return sent
+
+
+def test_a_bounce_is_returned_once_whoever_sent_it(settings: Settings) -> None:
+    """A DSN is also automatic mail from outside the allowed domains: it is still Returned,
+    matched against the mail it returns, and never Ignored or read as a reply."""
+    decision = classify.decide(parse_message(mails.dsn_for(_sent_request())), settings)
+    assert isinstance(decision, classify.Returned)
+    assert decision.bounce.original_message_id == "MB-7.request.ab@example.com"
+    assert decision.bounce.recipients == ("jane@example.com",)
+
+
+def test_an_auto_reply_in_a_thread_is_ignored_not_a_reply(settings: Settings) -> None:
+    raw = mails.handoff(
+        subject="Automatic reply: [MB-7] Acme contract",
+        extra_headers={"In-Reply-To": "<MB-7.request.ab@example.com>"},
+    )
+    decision = classify.decide(parse_message(raw), settings)
+    assert decision == classify.Ignored("automatic mail: auto-reply subject")
+
+
+def test_a_person_in_a_thread_is_a_reply_and_otherwise_a_handoff(settings: Settings) -> None:
+    raw = mails.handoff(extra_headers={"In-Reply-To": "<MB-7.request.ab@example.com>"})
+    decision = classify.decide(parse_message(raw), settings)
+    assert isinstance(decision, classify.Reply)
+    assert decision.hints.message_ids == ("MB-7.request.ab@example.com",)
+    assert isinstance(decision.otherwise, classify.NewHandoff)
+    assert isinstance(
+        classify.decide(parse_message(mails.handoff()), settings), classify.NewHandoff
+    )
+
+
+def test_too_large_is_judged_after_the_screen(settings: Settings) -> None:
+    person = parse_message(mails.handoff(subject="HANDOFF: Big file", files={}))
+    decision = classify.decide(person, settings, oversized=30 * 1024 * 1024)
+    assert isinstance(decision, classify.Rejection)
+    assert [r.code for r in decision.reasons] == ["too_large"]
+    assert decision.title == "Big file"
+    machine = parse_message(mails.handoff(extra_headers={"Auto-Submitted": "auto-generated"}))
+    assert isinstance(classify.decide(machine, settings, oversized=1), classify.Ignored)
 
 
 def test_reply_hints_token_threading_and_tag(settings: Settings) -> None:

@@ -1,0 +1,39 @@
+"""Where a mail says which ticket it answers: plus address, thread ids, subject tag."""
+
+from __future__ import annotations
+
+import re
+
+from mailbaton.classify.records import ReplyHints
+from mailbaton.config import Settings
+from mailbaton.mail.records import ParsedMail
+
+__all__ = ["reply_hints"]
+
+_TAG = re.compile(r"\[([A-Za-z][A-Za-z0-9]{0,9})-(\d+)\]")
+
+
+def _plus_tokens(mail: ParsedMail, settings: Settings) -> list[str]:
+    """The +token of every recipient that is the shared address plus a tag."""
+    if not settings.mailbox.plus_addressing:
+        return []
+    shared_local, _, shared_domain = settings.mailbox.address.partition("@")
+    tokens: list[str] = []
+    for addr in [a.addr for a in (*mail.to, *mail.cc)] + list(mail.delivered_to):
+        local, _, domain = addr.partition("@")
+        name, plus, token = local.partition("+")
+        if plus and name == shared_local and domain == shared_domain and token:
+            tokens.append(token)
+    return tokens
+
+
+def reply_hints(mail: ParsedMail, settings: Settings) -> ReplyHints:
+    tokens = _plus_tokens(mail, settings)
+    ids = [*mail.in_reply_to, *reversed(mail.references)]
+    prefix = settings.protocol.ticket_prefix.upper()
+    refs = [
+        f"{prefix}-{m.group(2)}"
+        for m in _TAG.finditer(mail.subject)
+        if m.group(1).upper() == prefix
+    ]
+    return ReplyHints(tuple(dict.fromkeys(tokens)), tuple(dict.fromkeys(ids)), tuple(refs))
