@@ -6,8 +6,11 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.policy import default as default_policy
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -15,9 +18,18 @@ from sqlalchemy.orm import Session
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
 from mailbaton.store.models import Event, Outbox, Ticket
-from mailbaton.transport.smtp import SmtpError, SmtpSender
+from mailbaton.transport.base import Sender, TransportError
 
 log = logging.getLogger(__name__)
+
+
+class MailState(StrEnum):
+    """An outbox row's state: waiting (or retrying), delivered to the server, or refused."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    PARKED = "parked"
+
 
 # While one worker sends a row, others leave it alone; after this, a crashed
 # worker's claim lapses and the row is sent again (same Message-ID).
@@ -46,7 +58,7 @@ def enqueue(
         rcpt_json=json.dumps(recipients),
         subject=str(message["Subject"]),
         raw=message.as_bytes(policy=SMTP),
-        state="queued",
+        state=MailState.QUEUED,
         attempts=0,
         created_at=now,
         next_attempt_at=now,
@@ -75,6 +87,21 @@ def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
     return found is not None
 
 
+def sent_texts(session: Session, ticket: Ticket) -> list[str]:
+    """The plain text of every mail queued about `ticket`: what its people may quote back."""
+    raws = session.scalars(
+        select(Outbox.raw).where(Outbox.ticket_id == ticket.id).order_by(Outbox.id)
+    ).all()
+    texts = []
+    for raw in raws:
+        message = message_from_bytes(raw, policy=default_policy)
+        assert isinstance(message, EmailMessage)
+        body = message.get_body(("plain",))
+        if body is not None:
+            texts.append(str(body.get_content()))
+    return texts
+
+
 @dataclass
 class FlushReport:
     sent: int = 0
@@ -88,13 +115,13 @@ def backoff(attempts: int) -> timedelta:
     return min(step, MAX_BACKOFF)
 
 
-async def flush(db: Database, sender: SmtpSender, now: datetime, limit: int = 200) -> FlushReport:
+async def flush(db: Database, sender: Sender, now: datetime, limit: int = 200) -> FlushReport:
     """Send what is due; each row's fate is committed as soon as it is known."""
     report = FlushReport()
     with db.transaction() as session:
         due = session.scalars(
             select(Outbox.id)
-            .where(Outbox.state == "queued", Outbox.next_attempt_at <= now)
+            .where(Outbox.state == MailState.QUEUED, Outbox.next_attempt_at <= now)
             .order_by(Outbox.id)
             .limit(limit)
         ).all()
@@ -104,7 +131,7 @@ async def flush(db: Database, sender: SmtpSender, now: datetime, limit: int = 20
             continue
         try:
             answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
-        except SmtpError as error:
+        except TransportError as error:
             _failed(db, row, error, now, report)
             if not error.permanent:
                 break  # the server is unwell: the rest waits for the next pass
@@ -118,7 +145,9 @@ def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
     with db.transaction() as session:
         claimed = session.execute(
             update(Outbox)
-            .where(Outbox.id == row_id, Outbox.state == "queued", Outbox.next_attempt_at <= now)
+            .where(
+                Outbox.id == row_id, Outbox.state == MailState.QUEUED, Outbox.next_attempt_at <= now
+            )
             .values(next_attempt_at=now + LEASE, attempts=Outbox.attempts + 1)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -131,7 +160,7 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
         session.execute(
             update(Outbox)
             .where(Outbox.id == row.id)
-            .values(state="sent", sent_at=now, last_error=None)
+            .values(state=MailState.SENT, sent_at=now, last_error=None)
         )
         if row.ticket_id is not None:
             rcpts = ", ".join(json.loads(row.rcpt_json))
@@ -147,13 +176,13 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
 
 
 def _failed(
-    db: Database, row: Outbox, error: SmtpError, now: datetime, report: FlushReport
+    db: Database, row: Outbox, error: TransportError, now: datetime, report: FlushReport
 ) -> None:
     give_up = error.permanent or now - row.created_at > GIVE_UP_AFTER
     with db.transaction() as session:
         values: dict[str, object] = {"last_error": str(error)[:2000]}
         if give_up:
-            values["state"] = "parked"
+            values["state"] = MailState.PARKED
             report.parked += 1
             report.parked_ids.append(row.id)
         else:

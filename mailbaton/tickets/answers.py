@@ -1,205 +1,167 @@
-"""A human reply applied to its ticket: accept, refuse, cancel, re-route, or a notice."""
+"""A human reply read as one handler's Change: accept, refuse, cancel, re-route, or a notice."""
 
 from __future__ import annotations
 
 import json
-import secrets
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy.orm import Session
+from typing import Any
 
 from mailbaton.classify.handoff import check_catcher, parse_catchers
-from mailbaton.classify.verdicts import Verdict, catcher_line, read_verdict
-from mailbaton.mail.parse import Address, ParsedMail
-from mailbaton.store.models import ACCEPTED, CANCELLED, PENDING, REFUSED, Ticket
-from mailbaton.tickets.opening import (
-    Desk,
-    add_event,
+from mailbaton.classify.verdicts import catcher_line, read_verdict
+from mailbaton.mail.records import Address, ParsedMail
+from mailbaton.outbound.desk import header_address
+from mailbaton.outbound.notices import Notice, answer
+from mailbaton.store.models import PENDING, Ticket
+from mailbaton.tickets.addressing import (
+    all_clear_to,
     catcher_address,
-    first_line,
-    header_address,
-    last_message_id,
-    reply_in_thread,
-    send_mail,
-    send_request_and_receipt,
-    set_deadlines,
+    request_and_receipt,
     to_thrower,
 )
+from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.states import Move, Said, allowed
+from mailbaton.tickets.turn import Change, Note, Step, Turn
 
 
-@dataclass(frozen=True)
-class ReplyResult:
-    outcome: str  # an intake outcome: processed | ignored
-    reason: str
+def first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return "(empty)"
 
 
-def handle_reply(
-    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, now: datetime
-) -> ReplyResult:
+def handle_reply(turn: Turn, ticket: Ticket) -> Change:
     """A human answered on a ticket: the catcher decides, the thrower may cancel or re-route,
     anyone else is told they are not the catcher. Nothing else changes a ticket."""
+    mail = _mail(turn)
     sender = mail.from_.addr if mail.from_ else ""
-    verdict = read_verdict(mail)
-    said = first_line(verdict.new_text)
+    verdict = read_verdict(mail)  # H3-TODO: sent=sent_texts(turn.session, ticket)
+    said, words = Said.read(verdict.kind), first_line(verdict.new_text)
     if sender == (ticket.catcher or "").lower() and sender != ticket.thrower:
-        return _from_catcher(session, desk, ticket, mail, verdict, said, now)
+        if ticket.state != PENDING:
+            return not_pending(turn, ticket, words)
+        if said is Said.ACCEPT:
+            return accept(ticket, words)
+        if said is Said.REFUSE:
+            return refuse(ticket, verdict.reason)
+        return unclear(turn, ticket, words)
     if sender == ticket.thrower:
-        return _from_thrower(session, desk, ticket, mail, verdict, said, now)
-    add_event(
-        session, ticket, now, "reply ignored", f"from {sender}, who is not the catcher: {said}"
+        return _from_thrower(turn, ticket, said, verdict.new_text, words)
+    return not_catcher(turn, ticket, sender, words)
+
+
+def _from_thrower(turn: Turn, ticket: Ticket, said: Said, text: str, words: str) -> Change:
+    new_catcher = catcher_line(text)
+    if new_catcher and allowed(ticket.state, Move.REROUTE):
+        return reroute(turn, ticket, new_catcher)
+    if said is Said.CANCEL and allowed(ticket.state, Move.CANCEL):
+        return cancel(turn, ticket, words)
+    if said is Said.CANCEL or (ticket.state != PENDING and new_catcher):
+        return not_pending(turn, ticket, words)
+    return note(ticket, words)
+
+
+def _mail(turn: Turn) -> ParsedMail:
+    if turn.mail is None:
+        raise ValueError("a reply handler needs the reply")
+    return turn.mail
+
+
+def back(
+    turn: Turn, kind: str, *, extra: dict[str, Any] | None = None, dedupe_key: str | None = None
+) -> tuple[Notice, ...]:
+    """An answer to whoever sent the reply, in its thread."""
+    mail = _mail(turn)
+    return answer(mail.from_, kind, mail, extra=extra, dedupe_key=dedupe_key)
+
+
+def accept(ticket: Ticket, words: str) -> Change:
+    steps: tuple[Step, ...] = (
+        Note("accepted", f"by {ticket.catcher}: {words}"),
+        to_thrower(ticket, "accepted"),
+        *all_clear(ticket),
     )
-    reply_in_thread(
-        session,
-        desk,
-        ticket,
-        mail,
-        now,
-        "not_catcher",
-        to=mail.from_,
-        dedupe_key=f"not_catcher:{sender}:{ticket.ref}",
+    return Change(f"{ticket.ref} accepted by {ticket.catcher}", Move.ACCEPT, steps=steps)
+
+
+def refuse(ticket: Ticket, reason: str | None) -> Change:
+    why = (reason or "").strip() or None
+    steps = (
+        Note("refused", f"by {ticket.catcher}: {why or '(no reason given)'}"),
+        to_thrower(ticket, "refused"),
     )
-    return ReplyResult("processed", f"{ticket.ref}: {sender} is not the catcher; told so")
-
-
-def _from_catcher(
-    session: Session,
-    desk: Desk,
-    ticket: Ticket,
-    mail: ParsedMail,
-    verdict: Verdict,
-    said: str,
-    now: datetime,
-) -> ReplyResult:
-    if ticket.state != PENDING:
-        return _not_pending(session, desk, ticket, mail, said, now)
-    if verdict.kind == "accept":
-        ticket.state = ACCEPTED
-        ticket.accepted_at = now
-        add_event(session, ticket, now, "accepted", f"by {ticket.catcher}: {said}")
-        to_thrower(session, desk, ticket, now, "accepted")
-        all_clear(session, desk, ticket, now)
-        return ReplyResult("processed", f"{ticket.ref} accepted by {ticket.catcher}")
-    if verdict.kind == "refuse":
-        ticket.state = REFUSED
-        ticket.refused_at = now
-        ticket.refusal_reason = (verdict.reason or "").strip() or None
-        add_event(
-            session,
-            ticket,
-            now,
-            "refused",
-            f"by {ticket.catcher}: {ticket.refusal_reason or '(no reason given)'}",
-        )
-        to_thrower(session, desk, ticket, now, "refused")
-        return ReplyResult("processed", f"{ticket.ref} refused by {ticket.catcher}")
-    add_event(
-        session, ticket, now, "reply ignored", f"unclear answer from {ticket.catcher}: {said}"
+    return Change(
+        f"{ticket.ref} refused by {ticket.catcher}", Move.REFUSE, refusal_reason=why, steps=steps
     )
-    reply_in_thread(
-        session,
-        desk,
-        ticket,
-        mail,
-        now,
-        "unclear",
-        to=mail.from_,
-        dedupe_key=f"unclear:{ticket.catcher}:{ticket.ref}",
-    )
-    return ReplyResult("processed", f"{ticket.ref}: unclear reply; asked again")
 
 
-def _from_thrower(
-    session: Session,
-    desk: Desk,
-    ticket: Ticket,
-    mail: ParsedMail,
-    verdict: Verdict,
-    said: str,
-    now: datetime,
-) -> ReplyResult:
-    new_catcher = catcher_line(verdict.new_text)
-    if ticket.state == REFUSED and new_catcher:
-        return _reroute(session, desk, ticket, mail, new_catcher, now)
-    if verdict.kind == "cancel" and ticket.state == PENDING:
-        ticket.state = CANCELLED
-        ticket.cancelled_at = now
-        add_event(session, ticket, now, "cancelled", f"by {ticket.thrower}: {said}")
-        all_clear(session, desk, ticket, now)
-        if ticket.catcher:
-            send_mail(
-                session,
-                desk,
-                ticket,
-                now,
-                "cancelled",
-                to=catcher_address(ticket),
-                in_reply_to=last_message_id(session, ticket, "request"),
-            )
-        return ReplyResult("processed", f"{ticket.ref} cancelled by {ticket.thrower}")
-    if verdict.kind == "cancel" or (ticket.state != PENDING and new_catcher):
-        return _not_pending(session, desk, ticket, mail, said, now)
-    # The thrower chatting on their own thread ("thanks!") changes nothing and needs no mail.
-    add_event(session, ticket, now, "note", f"from {ticket.thrower}: {said}")
-    return ReplyResult("processed", f"{ticket.ref}: note from the thrower recorded")
+def cancel(turn: Turn, ticket: Ticket, words: str) -> Change:
+    steps: list[Step] = [Note("cancelled", f"by {ticket.thrower}: {words}"), *all_clear(ticket)]
+    if ticket.catcher:
+        request = last_message_id(turn.session, ticket, "request")
+        steps.append(Notice("cancelled", (catcher_address(ticket),), in_reply_to=request))
+    return Change(f"{ticket.ref} cancelled by {ticket.thrower}", Move.CANCEL, steps=tuple(steps))
 
 
-def all_clear(session: Session, desk: Desk, ticket: Ticket, now: datetime) -> None:
+def all_clear(ticket: Ticket) -> tuple[Step, ...]:
     """Everyone who was warned about a stuck ticket hears that it moved."""
     warned = json.loads(ticket.escalated_to or "[]")
     if not warned:
-        return
-    send_mail(
-        session,
-        desk,
-        ticket,
-        now,
-        "all_clear",
-        to=[header_address("", address) for address in warned],
+        return ()
+    return all_clear_to(warned), Note("all clear", f"to {', '.join(warned)}")
+
+
+def unclear(turn: Turn, ticket: Ticket, words: str) -> Change:
+    steps: tuple[Step, ...] = (
+        Note("reply ignored", f"unclear answer from {ticket.catcher}: {words}"),
+        *back(turn, "unclear", dedupe_key=f"unclear:{ticket.catcher}:{ticket.ref}"),
     )
-    add_event(session, ticket, now, "all clear", f"to {', '.join(warned)}")
+    return Change(f"{ticket.ref}: unclear reply; asked again", steps=steps)
 
 
-def _not_pending(
-    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, said: str, now: datetime
-) -> ReplyResult:
-    add_event(session, ticket, now, "reply ignored", f"ticket is {ticket.state}: {said}")
-    reply_in_thread(session, desk, ticket, mail, now, "not_pending", to=mail.from_)
-    return ReplyResult("processed", f"{ticket.ref} is {ticket.state}; reply changed nothing")
+def not_catcher(turn: Turn, ticket: Ticket, sender: str, words: str) -> Change:
+    steps: tuple[Step, ...] = (
+        Note("reply ignored", f"from {sender}, who is not the catcher: {words}"),
+        *back(turn, "not_catcher", dedupe_key=f"not_catcher:{sender}:{ticket.ref}"),
+    )
+    return Change(f"{ticket.ref}: {sender} is not the catcher; told so", steps=steps)
 
 
-def _reroute(
-    session: Session, desk: Desk, ticket: Ticket, mail: ParsedMail, value: str, now: datetime
-) -> ReplyResult:
+def not_pending(turn: Turn, ticket: Ticket, words: str) -> Change:
+    steps: tuple[Step, ...] = (
+        Note("reply ignored", f"ticket is {ticket.state}: {words}"),
+        *back(turn, "not_pending"),
+    )
+    return Change(f"{ticket.ref} is {ticket.state}; reply changed nothing", steps=steps)
+
+
+def note(ticket: Ticket, words: str) -> Change:
+    # The thrower chatting on their own thread ("thanks!") changes nothing and needs no mail.
+    steps = (Note("note", f"from {ticket.thrower}: {words}"),)
+    return Change(f"{ticket.ref}: note from the thrower recorded", steps=steps)
+
+
+def reroute(turn: Turn, ticket: Ticket, value: str) -> Change:
+    """The thrower names a new catcher after a refusal: a fresh request goes out."""
+    mail = _mail(turn)
     found = parse_catchers(value)
     thrower = Address(ticket.thrower_name, ticket.thrower)
     problems = (
-        [r.code for r in check_catcher(found[0], thrower, desk.settings)]
+        [r.code for r in check_catcher(found[0], thrower, turn.desk.settings)]
         if len(found) == 1
         else ["no_catcher" if not found else "several_catchers"]
     )
     if problems:
-        add_event(session, ticket, now, "re-route refused", ", ".join(problems))
-        reply_in_thread(
-            session,
-            desk,
-            ticket,
-            mail,
-            now,
-            "not_pending",
-            to=mail.from_,
-            extra={"reroute_problems": problems, "reroute_value": value},
+        extra = {"reroute_problems": problems, "reroute_value": value}
+        steps: tuple[Step, ...] = (
+            Note("re-route refused", ", ".join(problems)),
+            *back(turn, "not_pending", extra=extra),
         )
-        return ReplyResult("processed", f"{ticket.ref}: re-route refused: {', '.join(problems)}")
-    previous = ticket.catcher
-    ticket.catcher, ticket.catcher_name = found[0].addr, found[0].name
-    ticket.state = PENDING
-    ticket.refused_at = None
-    ticket.refusal_reason = None
-    # The ticket keeps its age; the new catcher gets a full window.
-    set_deadlines(ticket, desk.settings, now)
-    ticket.reply_token = secrets.token_hex(6)
-    add_event(session, ticket, now, "re-routed", f"from {previous} to {ticket.catcher}")
-    session.flush()
-    send_request_and_receipt(session, desk, ticket, mail, now)
-    return ReplyResult("processed", f"{ticket.ref} re-routed to {ticket.catcher}")
+        return Change(f"{ticket.ref}: re-route refused: {', '.join(problems)}", steps=steps)
+    catcher = found[0]
+    steps = (
+        Note("re-routed", f"from {ticket.catcher} to {catcher.addr}"),
+        *request_and_receipt(ticket, mail, catcher=header_address(catcher.name, catcher.addr)),
+    )
+    return Change(
+        f"{ticket.ref} re-routed to {catcher.addr}", Move.REROUTE, catcher=catcher, steps=steps
+    )

@@ -9,21 +9,17 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from mailbaton.config import Department, Settings
-from mailbaton.hours import deadline
+from mailbaton.outbound.desk import Desk, header_address
+from mailbaton.outbound.notices import Notice
+from mailbaton.outbound.outbox import MailState
 from mailbaton.store.db import Database
 from mailbaton.store.models import PENDING, Outbox, Ticket
-from mailbaton.tickets.opening import (
-    Desk,
-    add_event,
-    business_clock,
-    catcher_address,
-    header_address,
-    last_message_id,
-    send_mail,
-)
+from mailbaton.tickets.addressing import catcher_address
+from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.schedule import following_escalation
+from mailbaton.tickets.turn import Change, Note, Step, Turn, settle
 
 log = logging.getLogger(__name__)
 
@@ -72,55 +68,49 @@ def sweep(db: Database, desk: Desk, now: datetime, limit: int = 500) -> SweepRep
         ).all()
     for ticket_id in reminders:
         with db.transaction() as session:
-            if _remind(session, desk, ticket_id, now):
+            if remind(Turn(session, desk, now), ticket_id):
                 report.reminded += 1
     for ticket_id, level in due:
         with db.transaction() as session:
-            if _escalate(session, desk, ticket_id, level, now):
+            if escalate(Turn(session, desk, now), ticket_id, level):
                 report.escalated += 1
     return report
 
 
-def _remind(session: Session, desk: Desk, ticket_id: int, now: datetime) -> bool:
-    # Claim: only the process whose UPDATE matched sends it.
-    claimed = session.execute(
+def remind(turn: Turn, ticket_id: int) -> bool:
+    """The catcher is reminded once, by whichever process claims the reminder."""
+    claimed = turn.session.execute(
         update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.remind_at <= now)
-        .values(remind_at=None, reminded_at=now)
+        .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.remind_at <= turn.now)
+        .values(remind_at=None, reminded_at=turn.now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    ticket = session.get(Ticket, ticket_id)
+    ticket = turn.session.get(Ticket, ticket_id)
     assert ticket is not None
-    add_event(session, ticket, now, "reminder", f"catcher {ticket.catcher} reminded")
-    send_mail(
-        session,
-        desk,
-        ticket,
-        now,
-        "reminder",
-        to=catcher_address(ticket),
-        in_reply_to=last_message_id(session, ticket, "request"),
+    request = last_message_id(turn.session, ticket, "request")
+    steps = (
+        Note("reminder", f"catcher {ticket.catcher} reminded"),
+        Notice("reminder", (catcher_address(ticket),), in_reply_to=request),
     )
+    settle(turn, ticket, Change(f"{ticket.ref} reminded", steps=steps))
     return True
 
 
-def _escalate(session: Session, desk: Desk, ticket_id: int, level: int, now: datetime) -> bool:
+def escalate(turn: Turn, ticket_id: int, level: int) -> bool:
+    """Level `level + 1` for a ticket still pending, claimed once across processes."""
+    session, settings = turn.session, turn.desk.settings
     ticket = session.get(Ticket, ticket_id)
     if ticket is None or ticket.next_escalation_at is None:
         return False
-    settings = desk.settings
     due_at = ticket.next_escalation_at
-    following = None
-    if settings.escalation.repeat_every is not None:
-        hours = business_clock(settings)
-        following = deadline(due_at, settings.escalation.repeat_every, hours)
-        if following <= now:  # missed while down: fire once now, then the normal rhythm
-            following = deadline(now, settings.escalation.repeat_every, hours)
     claimed = session.execute(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.escalations == level)
-        .values(escalations=level + 1, next_escalation_at=following)
+        .values(
+            escalations=level + 1,
+            next_escalation_at=following_escalation(settings, due_at, turn.now),
+        )
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -129,36 +119,28 @@ def _escalate(session: Session, desk: Desk, ticket_id: int, level: int, now: dat
     recipients = escalation_recipients(ticket, settings)
     warned = list(dict.fromkeys([*json.loads(ticket.escalated_to or "[]"), *recipients]))
     ticket.escalated_to = json.dumps(warned)
-    add_event(
-        session,
-        ticket,
-        now,
-        "escalated",
-        f"level {level + 1} to {', '.join(recipients) or 'nobody configured'}",
-    )
-    if recipients:
-        send_mail(
-            session,
-            desk,
-            ticket,
-            now,
-            "escalation",
-            to=[header_address("", address) for address in recipients],
-            extra=_escalation_context(ticket, settings, level + 1, due_at),
-        )
+    settle(turn, ticket, escalation(ticket, settings, level + 1, due_at, recipients))
     log.info("%s escalated (level %d) to %s", ticket.ref, level + 1, recipients)
     return True
 
 
-def _escalation_context(
-    ticket: Ticket, settings: Settings, level: int, due_at: datetime
-) -> dict[str, object]:
-    return {
-        "level": level,
-        "due_at": due_at,
-        "from_side": side(ticket.thrower, settings),
-        "to_side": side(ticket.catcher or "", settings),
-    }
+def escalation(
+    ticket: Ticket, settings: Settings, level: int, due_at: datetime, recipients: list[str]
+) -> Change:
+    """The managers hear which sides a stuck ticket sits between, and since when."""
+    steps: tuple[Step, ...] = (
+        Note("escalated", f"level {level} to {', '.join(recipients) or 'nobody configured'}"),
+    )
+    if recipients:
+        extra: dict[str, object] = {
+            "level": level,
+            "due_at": due_at,
+            "from_side": side(ticket.thrower, settings),
+            "to_side": side(ticket.catcher or "", settings),
+        }
+        to = tuple(header_address("", address) for address in recipients)
+        steps = (*steps, Notice("escalation", to, extra=extra))
+    return Change(f"{ticket.ref} escalated to level {level}", steps=steps)
 
 
 def next_due(db: Database) -> datetime | None:
@@ -170,7 +152,7 @@ def next_due(db: Database) -> datetime | None:
             ),
             session.scalar(select(func.min(Ticket.remind_at)).where(Ticket.state == PENDING)),
             session.scalar(
-                select(func.min(Outbox.next_attempt_at)).where(Outbox.state == "queued")
+                select(func.min(Outbox.next_attempt_at)).where(Outbox.state == MailState.QUEUED)
             ),
         ]
     found = [c for c in candidates if c is not None]

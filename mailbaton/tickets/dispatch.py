@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 
 from mailbaton.classify import Decision, Held, Ignored, NewHandoff, Rejection, Reply, Returned
 from mailbaton.mail.records import ParsedMail
+from mailbaton.outbound.desk import Desk
 from mailbaton.store.models import Outcome, Ticket
 from mailbaton.tickets import answers, bounces
-from mailbaton.tickets.opening import Desk, find_by_hints, open_ticket, reject
+from mailbaton.tickets.lookup import find_by_hints
+from mailbaton.tickets.opening import open_ticket, reject
+from mailbaton.tickets.turn import Turn, settle
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,9 @@ class Result:
 def apply(
     session: Session, desk: Desk, decision: Decision, mail: ParsedMail, now: datetime
 ) -> Result:
+    turn = Turn(session, desk, now, mail)
     if isinstance(decision, Returned):
-        return Result(Outcome.IGNORED, bounces.handle_bounce(session, desk, decision.bounce, now))
+        return Result(Outcome.IGNORED, bounces.handle_bounce(turn, decision.bounce))
     if isinstance(decision, Ignored):
         return Result(Outcome.IGNORED, decision.reason)
     if isinstance(decision, Held):
@@ -36,18 +40,17 @@ def apply(
     if isinstance(decision, Reply):
         ticket = find_by_hints(session, decision.hints)
         if ticket is not None:
-            answered = answers.handle_reply(session, desk, ticket, mail, now)
-            return Result(Outcome(answered.outcome), answered.reason, ticket)
+            change = answers.handle_reply(turn, ticket)
+            settle(turn, ticket, change)
+            return Result(change.outcome, change.reason, ticket)
         decision = decision.otherwise
-    return _handoff(session, desk, decision, mail, now)
+    return _handoff(turn, decision)
 
 
-def _handoff(
-    session: Session, desk: Desk, decision: NewHandoff | Rejection, mail: ParsedMail, now: datetime
-) -> Result:
+def _handoff(turn: Turn, decision: NewHandoff | Rejection) -> Result:
     if isinstance(decision, Rejection):
-        ticket = reject(session, desk, decision, mail, now)
+        ticket = reject(turn, decision)
         codes = ", ".join(reason.code for reason in decision.reasons)
         return Result(Outcome.REJECTED, f"rejected: {codes}", ticket)
-    ticket = open_ticket(session, desk, decision, mail, now)
+    ticket = open_ticket(turn, decision)
     return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)

@@ -1,0 +1,44 @@
+"""Finding the ticket a reply is about, and the mails already sent on it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailbaton.classify.handoff import ReplyHints
+from mailbaton.store.models import REJECTED, Outbox, Ticket
+
+
+def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
+    """Token, then threading headers, then the subject tag; rejected handoffs never match
+    (a reply to a rejection is a corrected handoff)."""
+    live = Ticket.state != REJECTED
+    for token in hints.tokens:
+        found = session.scalars(select(Ticket).where(Ticket.reply_token == token, live)).first()
+        if found is not None:
+            return found
+    for message_id in hints.message_ids:
+        ticket_id = session.scalars(
+            select(Outbox.ticket_id).where(Outbox.message_id == message_id)
+        ).first()
+        query = select(Ticket).where(live)
+        if ticket_id is not None:
+            found = session.scalars(query.where(Ticket.id == ticket_id)).first()
+        else:
+            found = session.scalars(query.where(Ticket.handoff_message_id == message_id)).first()
+        if found is not None:
+            return found
+    for ref in hints.refs:
+        found = session.scalars(select(Ticket).where(Ticket.ref == ref, live)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def last_message_id(session: Session, ticket: Ticket, kind: str) -> str | None:
+    """The Message-ID of the newest `kind` mail about `ticket`: later notices thread under it."""
+    return session.scalars(
+        select(Outbox.message_id)
+        .where(Outbox.ticket_id == ticket.id, Outbox.kind == kind)
+        .order_by(Outbox.id.desc())
+    ).first()

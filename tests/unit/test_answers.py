@@ -1,0 +1,181 @@
+"""Replies on a ticket, no sockets: who may move it, and who hears about it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import mails
+import pytest
+from desk_bench import Bench
+
+BOB = "Bob Roe <bob@example.com>"
+JANE_ADDR, ALICE_ADDR = "jane@example.com", "alice@example.com"
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Bench:
+    return Bench(tmp_path)
+
+
+def opened(bench: Bench) -> str:
+    result = bench.deliver(mails.handoff())
+    assert result.outcome == "processed" and result.ref is not None
+    return result.ref
+
+
+def catcher_says(bench: Bench, text: str, sender: str = mails.JANE) -> str:
+    request = bench.outbox("request")[-1].message
+    return bench.deliver(mails.reply(request, text, sender=sender)).reason
+
+
+def thrower_says(bench: Bench, text: str) -> str:
+    receipt = bench.outbox("receipt")[-1].message
+    return bench.deliver(mails.reply(receipt, text, sender=mails.ALICE)).reason
+
+
+def test_opening_sends_the_request_to_the_catcher_and_the_receipt_to_the_thrower(
+    bench: Bench,
+) -> None:
+    ref = opened(bench)
+    assert [(s.kind, s.to) for s in bench.outbox()] == [
+        ("request", [JANE_ADDR]),
+        ("receipt", [ALICE_ADDR]),
+    ]
+    request, receipt = bench.outbox()
+    assert request.message.get("Auto-Submitted") == "auto-generated"
+    assert [p.get_filename() for p in request.message.iter_attachments()] == ["contract.pdf"]
+    assert receipt.message.get("Auto-Submitted") == "auto-replied"
+    assert receipt.message["In-Reply-To"]
+    assert bench.kinds(ref) == ["received", "mail queued", "mail queued"]
+    assert bench.ticket(ref)["state"] == "pending"
+
+
+def test_got_it_from_the_catcher_accepts_and_tells_the_thrower(bench: Bench) -> None:
+    ref = opened(bench)
+    assert catcher_says(bench, "GOT IT") == f"{ref} accepted by {JANE_ADDR}"
+    ticket = bench.ticket(ref)
+    assert ticket["state"] == "accepted" and ticket["accepted_at"] == bench.now
+    accepted = bench.outbox("accepted")
+    assert [s.to for s in accepted] == [[ALICE_ADDR]]
+    assert ("accepted", f"by {JANE_ADDR}: GOT IT") in ticket["events"]
+    # Nobody was warned, so nobody hears an all clear.
+    assert bench.outbox("all_clear") == []
+
+
+def test_refuse_records_the_reason_and_tells_the_thrower(bench: Bench) -> None:
+    ref = opened(bench)
+    assert catcher_says(bench, "REFUSE: no capacity this week") == f"{ref} refused by {JANE_ADDR}"
+    ticket = bench.ticket(ref)
+    assert (ticket["state"], ticket["refusal_reason"]) == ("refused", "no capacity this week")
+    refused = bench.outbox("refused")
+    assert [s.to for s in refused] == [[ALICE_ADDR]]
+    assert "no capacity this week" in refused[0].text
+
+
+def test_the_thrower_cancels_and_the_catcher_hears_in_the_request_thread(bench: Bench) -> None:
+    ref = opened(bench)
+    assert thrower_says(bench, "CANCEL") == f"{ref} cancelled by {ALICE_ADDR}"
+    assert bench.ticket(ref)["state"] == "cancelled"
+    cancelled = bench.outbox("cancelled")
+    assert [s.to for s in cancelled] == [[JANE_ADDR]]
+    request_id = bench.outbox("request")[0].message["Message-ID"]
+    assert cancelled[0].message["In-Reply-To"] == request_id
+
+
+def test_a_refused_ticket_is_rerouted_to_a_new_catcher(bench: Bench) -> None:
+    ref = opened(bench)
+    catcher_says(bench, "REFUSE: ask Bob")
+    later = bench.now + timedelta(hours=1)
+    receipt = bench.outbox("receipt")[-1].message
+    reason = bench.deliver(mails.reply(receipt, f"Catcher: {BOB}", sender=mails.ALICE), later)
+    assert reason.reason == f"{ref} re-routed to bob@example.com"
+    ticket = bench.ticket(ref)
+    assert (ticket["state"], ticket["catcher"], ticket["refusal_reason"]) == (
+        "pending",
+        "bob@example.com",
+        None,
+    )
+    assert [s.to for s in bench.outbox("request")] == [[JANE_ADDR], ["bob@example.com"]]
+    assert [s.to for s in bench.outbox("receipt")] == [[ALICE_ADDR], [ALICE_ADDR]]
+    assert ("re-routed", f"from {JANE_ADDR} to bob@example.com") in ticket["events"]
+    # Bob may now accept it.
+    assert catcher_says(bench, "got it", sender=BOB) == f"{ref} accepted by bob@example.com"
+
+
+def test_a_reroute_to_an_outside_address_is_refused(bench: Bench) -> None:
+    ref = opened(bench)
+    catcher_says(bench, "REFUSE: not mine")
+    reason = thrower_says(bench, "Catcher: Eve <eve@elsewhere.org>")
+    assert reason.startswith(f"{ref}: re-route refused: ")
+    assert bench.ticket(ref)["state"] == "refused"
+    answer = bench.outbox("not_pending")
+    assert [s.to for s in answer] == [[ALICE_ADDR]]
+    assert "eve@elsewhere.org" in answer[0].text
+
+
+def test_a_reply_on_a_closed_ticket_changes_nothing_and_says_so(bench: Bench) -> None:
+    ref = opened(bench)
+    catcher_says(bench, "GOT IT")
+    assert catcher_says(bench, "REFUSE: changed my mind") == (
+        f"{ref} is accepted; reply changed nothing"
+    )
+    assert bench.ticket(ref)["state"] == "accepted"
+    assert [s.to for s in bench.outbox("not_pending")] == [[JANE_ADDR]]
+
+
+def test_the_thrower_chatting_is_a_note_without_mail(bench: Bench) -> None:
+    ref = opened(bench)
+    before = len(bench.outbox())
+    assert thrower_says(bench, "Thanks a lot!") == f"{ref}: note from the thrower recorded"
+    assert len(bench.outbox()) == before
+    assert ("note", f"from {ALICE_ADDR}: Thanks a lot!") in bench.ticket(ref)["events"]
+
+
+def test_not_the_catcher_is_told_once_a_day(bench: Bench) -> None:
+    ref = opened(bench)
+    for _ in range(2):
+        reason = catcher_says(bench, "GOT IT", sender=BOB)
+        assert reason == f"{ref}: bob@example.com is not the catcher; told so"
+    assert bench.ticket(ref)["state"] == "pending"
+    assert [s.to for s in bench.outbox("not_catcher")] == [["bob@example.com"]]
+    assert ("mail not sent", "not_catcher: already sent today") in bench.ticket(ref)["events"]
+    # A day later the same confusion is answered again.
+    request = bench.outbox("request")[-1].message
+    bench.deliver(
+        mails.reply(request, "GOT IT", sender=BOB), bench.now + timedelta(days=1, minutes=1)
+    )
+    assert len(bench.outbox("not_catcher")) == 2
+
+
+def test_an_unclear_answer_is_asked_again_once_a_day(bench: Bench) -> None:
+    ref = opened(bench)
+    assert catcher_says(bench, "Let me check with finance") == f"{ref}: unclear reply; asked again"
+    catcher_says(bench, "Still checking")
+    assert bench.ticket(ref)["state"] == "pending"
+    assert [s.to for s in bench.outbox("unclear")] == [[JANE_ADDR]]
+
+
+def test_an_escalated_ticket_accepted_sends_the_all_clear(bench: Bench) -> None:
+    ref = opened(bench)
+    assert bench.sweep(timedelta(hours=4)).escalated == 1
+    later = bench.now + timedelta(hours=5)
+    request = bench.outbox("request")[-1].message
+    bench.deliver(mails.reply(request, "GOT IT"), later)
+    all_clear = bench.outbox("all_clear")
+    assert [sorted(s.to) for s in all_clear] == [["boss@example.com", "sales-head@example.com"]]
+    assert ("all clear", "to sales-head@example.com, boss@example.com") in bench.ticket(ref)[
+        "events"
+    ]
+
+
+def test_a_rejected_handoff_is_answered_once_a_day(bench: Bench) -> None:
+    first = bench.deliver(mails.handoff(catcher=None))
+    second = bench.deliver(mails.handoff(catcher=None))
+    assert (first.outcome, second.outcome) == ("rejected", "rejected")
+    assert second.ref is not None and second.ref.endswith("-R2")
+    assert [s.to for s in bench.outbox("rejection")] == [[ALICE_ADDR]]
+    assert bench.ticket(second.ref)["events"][-1] == (
+        "mail not sent",
+        "rejection: already sent today",
+    )

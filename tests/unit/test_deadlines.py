@@ -1,0 +1,95 @@
+"""Reminders and escalations swept at a given time, no sockets: each level is sent once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import mails
+from desk_bench import Bench
+
+from mailbaton.tickets.deadlines import escalate
+from mailbaton.tickets.turn import Turn
+
+HOUR = timedelta(hours=1)
+
+
+def opened(bench: Bench) -> str:
+    ref = bench.deliver(mails.handoff()).ref
+    assert ref is not None
+    return ref
+
+
+def test_nothing_is_due_before_the_deadline(tmp_path: Path) -> None:
+    bench = Bench(tmp_path)
+    ref = opened(bench)
+    report = bench.sweep(4 * HOUR - timedelta(seconds=1))
+    assert (report.escalated, report.reminded) == (0, 0)
+    assert bench.ticket(ref)["escalations"] == 0
+
+
+def test_escalation_goes_to_the_departments_and_the_default_managers_once(
+    tmp_path: Path,
+) -> None:
+    bench = Bench(tmp_path)
+    ref = opened(bench)
+    assert bench.sweep(4 * HOUR).escalated == 1
+    assert bench.sweep(4 * HOUR).escalated == 0  # a second sweep at the same moment
+    assert bench.sweep(10 * HOUR).escalated == 0  # no repeat_every: one level only
+    sent = bench.outbox("escalation")
+    assert [s.to for s in sent] == [["sales-head@example.com", "boss@example.com"]]
+    assert "Sales" in sent[0].text
+    ticket = bench.ticket(ref)
+    assert ticket["escalations"] == 1
+    assert ("escalated", "level 1 to sales-head@example.com, boss@example.com") in ticket["events"]
+
+
+def test_a_level_is_claimed_by_one_process_only(tmp_path: Path) -> None:
+    bench = Bench(tmp_path)
+    opened(bench)
+    moment = bench.now + 4 * HOUR
+    claims = []
+    for _ in range(2):  # two workers that both read level 0 before either wrote
+        with bench.db.transaction() as session:
+            claims.append(escalate(Turn(session, bench.desk, moment), 1, 0))
+    assert claims == [True, False]
+    assert len(bench.outbox("escalation")) == 1
+
+
+def test_repeat_every_escalates_again_and_a_missed_level_fires_once(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, repeat_every="2h")
+    ref = opened(bench)
+    assert bench.sweep(4 * HOUR).escalated == 1
+    assert bench.sweep(5 * HOUR).escalated == 0
+    assert bench.sweep(6 * HOUR).escalated == 1
+    # Down for a day: one escalation on waking, not one per missed level.
+    assert bench.sweep(30 * HOUR).escalated == 1
+    assert bench.sweep(31 * HOUR).escalated == 0
+    assert bench.sweep(32 * HOUR).escalated == 1
+    assert bench.ticket(ref)["escalations"] == 4
+    levels = [d for k, d in bench.ticket(ref)["events"] if k == "escalated"]
+    assert [d.split(" to ")[0] for d in levels] == ["level 1", "level 2", "level 3", "level 4"]
+
+
+def test_the_catcher_is_reminded_once_before_escalation(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, remind_after="2h")
+    ref = opened(bench)
+    report = bench.sweep(2 * HOUR)
+    assert (report.reminded, report.escalated) == (1, 0)
+    assert bench.sweep(3 * HOUR).reminded == 0
+    reminders = bench.outbox("reminder")
+    assert [s.to for s in reminders] == [["jane@example.com"]]
+    request = bench.outbox("request")[0].message
+    assert reminders[0].message["In-Reply-To"] == request["Message-ID"]
+    assert ("reminder", "catcher jane@example.com reminded") in bench.ticket(ref)["events"]
+    assert bench.sweep(4 * HOUR).escalated == 1
+
+
+def test_an_answered_ticket_is_neither_reminded_nor_escalated(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, remind_after="2h")
+    opened(bench)
+    request = bench.outbox("request")[0].message
+    bench.deliver(mails.reply(request, "GOT IT"), bench.now + HOUR)
+    report = bench.sweep(10 * HOUR)
+    assert (report.reminded, report.escalated) == (0, 0)
+    assert bench.outbox("reminder") == bench.outbox("escalation") == []
