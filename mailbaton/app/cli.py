@@ -8,26 +8,18 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import BinaryIO
 
 from mailbaton.app import intake
+from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
 from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
 from mailbaton.outbound.preview import sample_context
-from mailbaton.store import ledger
 from mailbaton.store.db import Database
-from mailbaton.tickets.queries import (
-    load_ticket,
-    load_tickets,
-    mail_problems,
-    mail_summary,
-    show_text,
-    status_table,
-    ticket_json,
-)
-from mailbaton.transport.imap import InboxError, check_login
-from mailbaton.transport.smtp import SmtpError
+from mailbaton.tickets.queries import load_ticket, load_tickets, mail_problems, ticket_json
+from mailbaton.transport.base import TransportError
+from mailbaton.transport.imap import check_login
+from mailbaton.transport.pipe import Pipe
 from mailbaton.transport.smtp import check_login as smtp_check_login
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -97,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(Path(args.dir), wait=not args.no_wait)
     if not args.verbose:
         # Library chatter would drown the one line per pass a person wants to read.
-        for noisy in ("apscheduler", "imapclient", "aiosmtplib", "alembic"):
+        for noisy in ("imapclient", "aiosmtplib", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load(args.config)
@@ -197,40 +189,26 @@ def show_command(args: argparse.Namespace, db: Database) -> int:
 
 
 def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    from mailbaton.app.service import PassReport, Service
+    from mailbaton.app.service import desk_for, send_outbox
+    from mailbaton.transport.smtp import SmtpSender
 
-    limit = settings.protocol.max_message_size
     try:
-        stream = open(args.file, "rb") if args.file else sys.stdin.buffer  # noqa: SIM115
+        pipe = Pipe.open(args.file)
     except OSError as error:
         print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_ERROR
-    with stream:
-        raw, size = read_capped(stream, limit)
-    service = Service(settings, db)
+    desk = desk_for(settings)
     now = utcnow()
-    oversized = size if size > limit else None
-    if oversized is not None:
-        raw = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\n\n"
-    outcome = intake.process(
-        db, service.desk, raw, ledger.Source("ingest"), now, oversized=oversized
-    )
+    drained = intake.Drained()
+    with pipe:
+        intake.drain(db, desk, pipe, now, drained)
+    (outcome,) = drained.outcomes
     print(f"{outcome.outcome}: {outcome.reason}")
     # Send right away when we can; whatever cannot leave now waits in the outbox.
-    report = PassReport()
-    asyncio.run(service.outbox_pass(now, report))
-    if report.mail.retrying:
-        print(f"{report.mail.retrying} mail(s) wait in the outbox for the SMTP server")
+    mail = asyncio.run(send_outbox(db, desk, lambda: SmtpSender(settings.smtp), now))
+    if mail.retrying:
+        print(f"{mail.retrying} mail(s) wait in the outbox for the SMTP server")
     return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK
-
-
-def read_capped(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
-    """At most `limit` + 1 bytes are kept; the rest is only counted."""
-    raw = stream.read(limit + 1)
-    size = len(raw)
-    while chunk := stream.read(1024 * 1024):
-        size += len(chunk)
-    return raw, size
 
 
 def templates_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -245,7 +223,7 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
         for problem in problems:
             print(problem)
         if not problems:
-            print(f"{len(composer.names())} templates ok in {settings.templates_dir}")
+            print(f"{len(composer.names())} templates ok {template_origin(composer)}")
         return EXIT_ERROR if problems else EXIT_OK
     try:
         rendered = composer.render(args.name, sample_context(args.name, settings))
@@ -262,12 +240,20 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def template_origin(composer: Composer) -> str:
+    """Where the templates come from: the admin's folder first, the shipped ones behind it."""
+    if len(composer.folders) == 1:
+        return "(shipped defaults)"
+    return f"in {composer.folders[0]} (+ shipped defaults)"
+
+
 def template_problems(composer: Composer, settings: Settings) -> list[str]:
     problems: list[str] = []
     names = composer.names()
     for name in REQUIRED:
         if name not in names:
-            problems.append(f"{name}.txt: missing from {settings.templates_dir}")
+            folders = ", ".join(str(folder) for folder in composer.folders)
+            problems.append(f"{name}.txt: missing from {folders}")
     for name in names:
         try:
             composer.render(name, sample_context(name, settings))
@@ -288,12 +274,12 @@ def check_command(settings: Settings) -> int:
     ok = ok and not problems
     try:
         print(check_login(settings.mailbox))
-    except InboxError as error:
+    except TransportError as error:
         print(f"IMAP: FAILED: {error}")
         ok = False
     try:
         print(asyncio.run(smtp_check_login(settings.smtp)))
-    except SmtpError as error:
+    except TransportError as error:
         print(f"SMTP: FAILED: {error}")
         ok = False
     try:

@@ -1,9 +1,9 @@
-"""One message in: ledger, parse, decide, ticket change and outgoing mail, in one transaction."""
+"""Mail in from any Mailbox: each message decided in one transaction, filed after it commits."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +18,23 @@ from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome as Filed
 from mailbaton.tickets.dispatch import apply
 from mailbaton.tickets.opening import Desk
+from mailbaton.transport.base import Mailbox
 
 log = logging.getLogger(__name__)
 
 PROCESSED, REJECTED, IGNORED, FAILED = Filed.PROCESSED, Filed.REJECTED, Filed.IGNORED, Filed.FAILED
 
-__all__ = ["FAILED", "IGNORED", "PROCESSED", "REJECTED", "Outcome", "Source", "process"]
+__all__ = [
+    "FAILED",
+    "IGNORED",
+    "PROCESSED",
+    "REJECTED",
+    "Drained",
+    "Outcome",
+    "Source",
+    "drain",
+    "process",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,44 @@ class Outcome:
     reason: str
     ticket_ref: str | None = None
     already_done: bool = False
+
+
+@dataclass
+class Drained:
+    """What a drain did so far: kept up to date, so a pass cut short still reports it."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    refiled: int = 0
+
+
+def drain(db: Database, desk: Desk, mailbox: Mailbox, now: datetime, into: Drained) -> None:
+    """Every waiting message ends filed under exactly one outcome, decided exactly once.
+
+    Transport errors propagate: what was decided stays decided, and the next drain
+    files it without deciding again."""
+    fresh: list[Source] = []
+    for source in mailbox.waiting():
+        done = ledger.recorded(db, source)
+        if done is None:
+            fresh.append(source)
+            continue
+        # Decided by an earlier pass that died before filing it: file it now.
+        if mailbox.file(source, Filed(done.outcome)):
+            ledger.mark_filed(db, source)
+        into.refiled += 1
+    cap = desk.settings.protocol.max_message_size
+    for message in mailbox.read(fresh, cap):
+        outcome = process(db, desk, message.raw, message.source, now, oversized=message.oversized)
+        into.outcomes.append(outcome)
+        log.info("message %s: %s (%s)", _where(message.source), outcome.outcome, outcome.reason)
+        # Only after the decision committed: a crash before this line re-files,
+        # never re-decides.
+        if mailbox.file(message.source, outcome.outcome):
+            ledger.mark_filed(db, message.source)
+
+
+def _where(source: Source) -> str:
+    return f"{source.folder}/{source.uid}" if source.uid is not None else source.mailbox
 
 
 def _entry(mail: ParsedMail | None, raw: bytes) -> ledger.Entry:
@@ -64,7 +113,7 @@ def process(
         # Another worker recorded this UID first: it owns the outcome.
         return _earlier(db, source)
     except Exception as error:
-        log.exception("could not process message %s/%s", source.folder, source.uid)
+        log.exception("could not process message %s", _where(source))
         reason = f"could not be processed: {type(error).__name__}: {error}"[:1000]
         try:
             with db.transaction() as session:

@@ -1,4 +1,4 @@
-"""The only importer of imapclient: fetch new mail, file it into outcome folders, IDLE."""
+"""The only importer of imapclient: the watched folder as a Mailbox, and IDLE on it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import logging
 import ssl
 from collections.abc import Iterator
 from types import TracebackType
+from typing import Self
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from mailbaton.config import MailboxSettings
-from mailbaton.transport.smtp import tls_context
+from mailbaton.store.ledger import Source
+from mailbaton.store.models import Outcome
+from mailbaton.transport.base import Incoming, Transient
+from mailbaton.transport.tls import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +24,8 @@ log = logging.getLogger(__name__)
 FETCH_BATCH = 20
 
 
-class InboxError(Exception):
-    """The IMAP server cannot be used right now (connection, login, folder)."""
+# The IMAP server cannot be used right now (connection, login, folder): try later.
+InboxError = Transient
 
 
 @contextlib.contextmanager
@@ -211,6 +215,67 @@ def _shutdown(client: IMAPClient) -> None:
     except (OSError, IMAPClientError, ssl.SSLError):
         with contextlib.suppress(OSError, IMAPClientError):
             client.shutdown()
+
+
+class ImapMailbox:
+    """The watched folder as a Mailbox: outcome folders made on open, messages MOVEd to them."""
+
+    def __init__(self, settings: MailboxSettings) -> None:
+        self.settings = settings
+        self.inbox = Inbox(settings)
+        self.uidvalidity = 0
+
+    @property
+    def key(self) -> str:
+        return self.inbox.key
+
+    def __enter__(self) -> Self:
+        self.inbox.connect()
+        try:
+            folders = self.settings.folders
+            self.inbox.ensure_folders(
+                [folders.processed, folders.rejected, folders.ignored, folders.failed]
+            )
+            self.uidvalidity = self.inbox.select()
+        except BaseException:
+            self.inbox.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.inbox.close()
+
+    def waiting(self) -> list[Source]:
+        folder = self.settings.folder
+        return [Source(self.key, folder, self.uidvalidity, uid) for uid in self.inbox.uids()]
+
+    def read(self, sources: list[Source], cap: int) -> Iterator[Incoming]:
+        """Sizes first (RFC822.SIZE), so a body over the cap never crosses the wire."""
+        by_uid = {_uid(source): source for source in sources}
+        sizes = self.inbox.sizes(list(by_uid)) if by_uid else {}
+        small: list[int] = []
+        for uid, source in by_uid.items():
+            if sizes.get(uid, 0) > cap:
+                yield Incoming(source, self.inbox.fetch_header(uid), oversized=sizes[uid])
+            else:
+                small.append(uid)
+        for uid, raw in self.inbox.fetch(small):
+            yield Incoming(by_uid[uid], raw)
+
+    def file(self, source: Source, outcome: Outcome) -> bool:
+        self.inbox.file(_uid(source), self.settings.folders.for_outcome(outcome))
+        return True
+
+
+def _uid(source: Source) -> int:
+    if source.uid is None:
+        raise ValueError(f"{source} names no IMAP message")
+    return source.uid
 
 
 def check_login(settings: MailboxSettings) -> str:

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import ssl
 from types import TracebackType
 
 import aiosmtplib
 
 from mailbaton.config import SmtpSettings
+from mailbaton.transport.base import Permanent, Transient, TransportError
+from mailbaton.transport.tls import tls_context
 
-
-class SmtpError(Exception):
-    """Base: `permanent` says whether trying again could ever help."""
-
-    permanent = False
-
-
-class SmtpTransient(SmtpError):
-    """Down, slow, 4xx, or a login problem an admin can fix: try later."""
-
-
-class SmtpPermanent(SmtpError):
-    """5xx for this message: retrying sends the same refusal."""
-
-    permanent = True
-
-
-def tls_context(verify: bool) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if not verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+# The names the outbox and the CLI have always caught; the classes live in base.
+SmtpError = TransportError
+SmtpTransient = Transient
+SmtpPermanent = Permanent
 
 
 class SmtpSender:
@@ -68,12 +50,9 @@ class SmtpSender:
             await client.connect()
             if s.username:
                 await client.login(s.username, s.password)
-        except aiosmtplib.SMTPException as error:
+        except (aiosmtplib.SMTPException, OSError) as error:
             client.close()
-            raise SmtpTransient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
-        except OSError as error:
-            client.close()
-            raise SmtpTransient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
+            raise Transient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
         self.client = client
         return client
 
@@ -86,7 +65,7 @@ class SmtpSender:
                 client.close()
 
     async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
-        """Sends or raises SmtpTransient/SmtpPermanent; returns the server's answer."""
+        """Sends or raises Transient / Permanent; returns the server's answer."""
         client = self.client if self.client and self.client.is_connected else None
         if client is None:
             client = await self.connect()
@@ -99,7 +78,7 @@ class SmtpSender:
             raise _by_code(error.code, f"{error.code} {error.message}") from error
         except (aiosmtplib.SMTPException, OSError) as error:
             await self.close()
-            raise SmtpTransient(str(error) or type(error).__name__) from error
+            raise Transient(str(error) or type(error).__name__) from error
         if errors:
             # Some recipients refused: the others have it, so sending again would double.
             refused = ", ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in errors.items())
@@ -107,8 +86,8 @@ class SmtpSender:
         return answer
 
 
-def _by_code(code: int, text: str) -> SmtpError:
-    return SmtpPermanent(text) if 500 <= code < 600 else SmtpTransient(text)
+def _by_code(code: int, text: str) -> TransportError:
+    return Permanent(text) if 500 <= code < 600 else Transient(text)
 
 
 async def check_login(settings: SmtpSettings) -> str:

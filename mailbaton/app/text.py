@@ -1,0 +1,74 @@
+"""Tickets as a person reads them in a terminal: the status table, one ticket, the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mailbaton.clock import as_utc, humanize
+from mailbaton.store.models import PENDING, REJECTED, Ticket
+from mailbaton.tickets.queries import owner, ticket_json
+
+TITLE_WIDTH = 40
+
+
+def mail_summary(problems: dict[int, dict[str, int]]) -> str:
+    waiting = sum(p["queued"] for p in problems.values())
+    parked = sum(p["parked"] for p in problems.values())
+    if not waiting and not parked:
+        return ""
+    return (
+        f"Outbox: {waiting} mail(s) waiting for the SMTP server, {parked} refused for "
+        "good (the thrower was told; `show` has the details)."
+    )
+
+
+def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) -> str:
+    if not tickets:
+        return "No tickets." if closed else "No open tickets."
+    rows = [("ID", "STATE", "TITLE", "THROWER -> CATCHER", "OWNER", "AGE", "DEADLINE", "ESC")]
+    for t in tickets:
+        deadline = "-"
+        if t.deadline is not None and t.state == PENDING:
+            left = as_utc(t.deadline) - now
+            deadline = f"in {humanize(left)}" if left.total_seconds() > 0 else "passed"
+        rows.append(
+            (
+                t.ref,
+                t.state,
+                t.title if len(t.title) <= TITLE_WIDTH else t.title[: TITLE_WIDTH - 1] + "…",
+                f"{t.thrower} -> {t.catcher or '?'}",
+                owner(t),
+                humanize(now - as_utc(t.created_at)),
+                deadline,
+                str(t.escalations),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def show_text(ticket: Ticket, now: datetime) -> str:
+    data = ticket_json(ticket, now, events=True)
+    lines = [
+        f"{data['id']}  {data['title']}",
+        f"  state:     {data['state']} (owner {data['owner']})",
+        f"  thrower:   {data['thrower']}",
+        f"  catcher:   {data['catcher'] or '-'}",
+        f"  created:   {data['created_at']} ({humanize(now - as_utc(ticket.created_at))} ago)",
+    ]
+    if ticket.state != REJECTED:
+        lines.append(f"  deadline:  {data['deadline']}")
+        lines.append(f"  escalations: {data['escalations']}")
+    if data["files"]:
+        lines.append(f"  files:     {', '.join(data['files'])}")
+    if data.get("rejection_reasons"):
+        lines.append(f"  rejected:  {', '.join(data['rejection_reasons'])}")
+    if data["accepted_at"]:
+        lines.append(f"  accepted:  {data['accepted_at']}")
+    if data["refusal_reason"]:
+        lines.append(f"  refused:   {data['refused_at']}: {data['refusal_reason']}")
+    lines.append("  timeline:")
+    lines.extend(f"    {e['at']}  {e['kind']}: {e['detail']}" for e in data["events"])
+    return "\n".join(lines)
