@@ -15,15 +15,7 @@ from mailbaton.clock import as_utc
 MAX_DAYS = 3700
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_DAY_NAMES = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _EXAMPLE = '"Mon-Fri 09:00-17:00"'
 _SPEC = re.compile(
     r"^(?P<first>[A-Za-z]+)(?:\s*-\s*(?P<last>[A-Za-z]+))?"
@@ -37,35 +29,79 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 END_OF_DAY = time.max
 
 
+class ScheduleError(ValueError):
+    """A business-hours text that cannot be read; `detail` is empty when its shape is wrong."""
+
+    def __init__(self, spec: str, detail: str = "") -> None:
+        shape = f'expected days then opening-closing times, e.g. {_EXAMPLE} or "Mon 08:00-12:00"'
+        super().__init__(f"business hours {spec!r}: {detail or shape}")
+        self.spec = spec
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Week:
+    """The weekly part of business hours: which weekdays (0 = Monday), from when to when."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+
 def _weekday(name: str, spec: str) -> int:
     key = name.lower()
     if key in _FULL_DAY_NAMES:
         return _FULL_DAY_NAMES.index(key)
     if key in _DAY_NAMES:
         return _DAY_NAMES.index(key)
-    raise ValueError(
-        f"business hours {spec!r}: unknown day {name!r}; expected one of "
-        "Mon, Tue, Wed, Thu, Fri, Sat, Sun"
+    raise ScheduleError(
+        spec, f"unknown day {name!r}; expected one of Mon, Tue, Wed, Thu, Fri, Sat, Sun"
     )
 
 
 def _clock_time(text: str, spec: str, *, closing: bool) -> time:
     match = _TIME.match(text)
     if match is None:  # pragma: no cover - _SPEC already guarantees the shape
-        raise ValueError(f"business hours {spec!r}: {text!r} is not a time like 09:00")
+        raise ScheduleError(spec, f"{text!r} is not a time like 09:00")
     hour, minute = int(match.group(1)), int(match.group(2))
     if closing and hour == 24 and minute == 0:
         return END_OF_DAY
     if hour > 23 or minute > 59:
         allowed = "00:00-23:59, or 24:00 for midnight" if closing else "00:00-23:59"
         what = "closing" if closing else "opening"
-        raise ValueError(
-            f"business hours {spec!r}: {what} time {text!r} is not a time of day ({allowed})"
-        )
+        raise ScheduleError(spec, f"{what} time {text!r} is not a time of day ({allowed})")
     return time(hour, minute)
 
 
-def _zone(name: str) -> ZoneInfo:
+def parse_week(spec: str) -> Week:
+    """The one grammar for business hours, used by the config loader and by BusinessHours.
+
+    "Mon-Fri 09:00-17:00", "Monday-Friday 9:00-17:00", "sat 10:00-14:00", case-insensitive;
+    a day range may wrap ("Fri-Mon"); 24:00 closes at midnight. Raises ScheduleError.
+    """
+    match = _SPEC.match(spec.strip())
+    if match is None:
+        raise ScheduleError(spec)
+    first = _weekday(match["first"], spec)
+    last = _weekday(match["last"], spec) if match["last"] else first
+    days = {first}
+    day = first
+    while day != last:  # at most six steps: walks forward through the week, wrapping
+        day = (day + 1) % 7
+        days.add(day)
+    start = _clock_time(match["start"], spec, closing=False)
+    end = _clock_time(match["end"], spec, closing=True)
+    if end <= start:
+        raise ScheduleError(
+            spec,
+            f"closing time {_show(end)} is not after opening time {_show(start)}; "
+            "overnight hours are not supported",
+        )
+    return Week(frozenset(days), start, end)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA zone name ("Europe/Berlin") -> ZoneInfo; ValueError naming it otherwise."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -74,7 +110,8 @@ def _zone(name: str) -> ZoneInfo:
         ) from None
 
 
-def _holiday(text: str) -> date:
+def parse_holiday(text: str) -> date:
+    """A holiday written like "2026-12-25" -> date; ValueError naming the text otherwise."""
     value = text.strip()
     try:
         if not _DATE.match(value):
@@ -111,33 +148,14 @@ class BusinessHours:
 
     @classmethod
     def parse(cls, spec: str, timezone: str = "UTC", holidays: Iterable[str] = ()) -> BusinessHours:
-        """'Mon-Fri 09:00-17:00' (day ranges may wrap, e.g. 'Fri-Mon') -> BusinessHours."""
-        match = _SPEC.match(spec.strip())
-        if match is None:
-            raise ValueError(
-                f"business hours {spec!r}: expected days then opening-closing times, "
-                f'e.g. {_EXAMPLE} or "Mon 08:00-12:00"'
-            )
-        first = _weekday(match["first"], spec)
-        last = _weekday(match["last"], spec) if match["last"] else first
-        days = {first}
-        day = first
-        while day != last:  # at most six steps: walks forward through the week, wrapping
-            day = (day + 1) % 7
-            days.add(day)
-        start = _clock_time(match["start"], spec, closing=False)
-        end = _clock_time(match["end"], spec, closing=True)
-        if end <= start:
-            raise ValueError(
-                f"business hours {spec!r}: closing time {_show(end)} is not after "
-                f"opening time {_show(start)}; overnight hours are not supported"
-            )
+        """'Mon-Fri 09:00-17:00' (see parse_week) in `timezone`, closed on `holidays`."""
+        week = parse_week(spec)
         return cls(
-            days=frozenset(days),
-            start=start,
-            end=end,
-            zone=_zone(timezone),
-            holidays=frozenset(_holiday(text) for text in holidays),
+            days=week.days,
+            start=week.start,
+            end=week.end,
+            zone=parse_zone(timezone),
+            holidays=frozenset(parse_holiday(text) for text in holidays),
         )
 
     def _window(self, day: date) -> tuple[datetime, datetime] | None:

@@ -260,6 +260,9 @@ def test_is_open_until_midnight() -> None:
         ("Sun-Sat 10:00-14:00", {0, 1, 2, 3, 4, 5, 6}),
         ("mon-FRI 09:00-17:00", {0, 1, 2, 3, 4}),
         ("  Tue-Thu  9:30-17:15 ", {1, 2, 3}),
+        ("Monday-Friday 09:00-17:00", {0, 1, 2, 3, 4}),
+        ("SATURDAY-sunday 10:00-14:00", {5, 6}),
+        ("Fri-monday 10:00-14:00", {4, 5, 6, 0}),
     ],
 )
 def test_parse_days(spec: str, days: set[int]) -> None:
@@ -285,6 +288,7 @@ def test_parse_24_00_means_end_of_day() -> None:
     [
         ("Mon-Fry 09:00-17:00", "unknown day 'Fry'"),
         ("Mo-Fr 09:00-17:00", "unknown day 'Mo'"),
+        ("Mondays-Fri 09:00-17:00", "unknown day 'Mondays'"),
         ("Mon-Fri 17:00-09:00", "closing time 09:00 is not after opening time 17:00"),
         ("Mon-Fri 09:00-09:00", "not after"),
         ("Mon-Fri 25:00-26:00", "opening time '25:00' is not a time of day"),

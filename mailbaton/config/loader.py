@@ -1,0 +1,216 @@
+"""config.toml (and MAILBATON_* variables) -> frozen Settings; every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import Field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mailbaton.config.environ import overlay
+from mailbaton.config.keys import TABLE, Context, Key, declared, key_names
+from mailbaton.config.schema import (
+    SECTIONS,
+    DatabaseSettings,
+    Department,
+    EscalationSettings,
+    MailboxSettings,
+    OAuth2Settings,
+    ProtocolSettings,
+    Settings,
+    SmtpSettings,
+    TemplatesSettings,
+)
+from mailbaton.config.values import BadValue
+
+T = TypeVar("T")
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load(path: Path | str, environ: Mapping[str, str] | None = None) -> Settings:
+    config_path = Path(path)
+    try:
+        with config_path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"{config_path}: no such file; copy config.toml from the project or pass -c PATH"]
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{config_path}: not valid TOML: {error}"]) from None
+    base = config_path.resolve().parent
+    return from_dict(data, base=base, source=config_path, environ=environ)
+
+
+def from_dict(
+    data: Mapping[str, Any],
+    *,
+    base: Path,
+    source: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """The file's tables -> Settings; `environ` (default: os.environ) overrides them."""
+    env = os.environ if environ is None else environ
+    layered = overlay(data, env)
+    reader = _Reader(Context(base=base, environ=env), layered.origins, layered.problems)
+    tables = layered.data
+    reader.unknown(tables, "", tuple(SECTIONS))
+    mailbox = reader.section(MailboxSettings, tables, "mailbox")
+    smtp = reader.section(SmtpSettings, tables, "smtp")
+    oauth2 = reader.section(OAuth2Settings, tables, "oauth2")
+    database = reader.section(DatabaseSettings, tables, "database")
+    protocol = reader.section(ProtocolSettings, tables, "protocol")
+    escalation = reader.section(EscalationSettings, tables, "escalation")
+    departments = reader.departments(tables)
+    templates = reader.section(TemplatesSettings, tables, "templates")
+    _check_sign_in(reader, (mailbox, smtp), oauth2)
+    _check_schedule(reader, escalation)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return Settings(
+        mailbox=mailbox,
+        smtp=smtp,
+        database_url=database.url,
+        protocol=protocol,
+        escalation=escalation,
+        departments=departments,
+        templates_dir=templates.dir,
+        source=source,
+        oauth2=oauth2,
+    )
+
+
+class _Reader:
+    """Reads tables by their declarations, collecting problems instead of stopping."""
+
+    def __init__(self, context: Context, origins: Mapping[str, str], problems: list[str]):
+        self.context = context
+        self.origins = origins
+        self.problems = problems
+
+    def fail(self, path: str, message: str) -> None:
+        variable = self.origins.get(path)
+        label = f"{path} (from {variable})" if variable else path
+        self.problems.append(f"{label}: {message}")
+
+    def unknown(self, table: Mapping[str, Any], path: str, known: Sequence[str]) -> None:
+        for name in table:
+            if name not in known:
+                hint = difflib.get_close_matches(name, known, n=1)
+                better = f"did you mean {hint[0]!r}?" if hint else "known keys: " + ", ".join(known)
+                self.fail(_join(path, name), f"unknown key; {better}")
+
+    def table(self, parent: Mapping[str, Any], path: str, expected: str) -> Mapping[str, Any]:
+        value = parent.get(path.rsplit(".", 1)[-1], {})
+        if not isinstance(value, dict):
+            self.fail(path, f"expected {expected}")
+            return {}
+        return value
+
+    def section(self, cls: type[T], parent: Mapping[str, Any], path: str, **extra: Any) -> T:
+        """Reads the table `path` from `parent`, one declared key after the other."""
+        return self.fields(cls, self.table(parent, path, "a table"), path, **extra)
+
+    def fields(self, cls: type[T], table: Mapping[str, Any], path: str, **extra: Any) -> T:
+        self.unknown(table, path, key_names(cls))
+        found: dict[str, Any] = dict(extra)
+        for item, declaration in declared(cls):
+            where = _join(path, item.name)
+            if declaration is None:
+                found[item.name] = self.section(item.metadata[TABLE], table, where)
+            else:
+                found[item.name] = self.value(table, item, declaration, where)
+        return cls(**found)
+
+    def value(
+        self, table: Mapping[str, Any], item: Field[Any], declaration: Key, where: str
+    ) -> Any:
+        raw = table.get(item.name, declaration.default)
+        if declaration.kind.secret and f"{item.name}_env" in table:
+            raw = self.secret_from_env(table, item.name, where)
+        if raw is None:
+            return None
+        try:
+            return declaration.kind.parse(raw, self.context)
+        except BadValue as error:
+            for line in error.lines:
+                self.fail(where, line)
+            return item.default
+
+    def secret_from_env(self, table: Mapping[str, Any], name: str, where: str) -> str:
+        variable = table[f"{name}_env"]
+        if not isinstance(variable, str) or not variable:
+            self.fail(f"{where}_env", "expected the name of an environment variable")
+            return ""
+        if variable not in self.context.environ:
+            self.fail(
+                f"{where}_env",
+                f'environment variable {variable} is not set; set it, or use {name} = "..." '
+                "instead",
+            )
+            return ""
+        return self.context.environ[variable]
+
+    def departments(self, tables: Mapping[str, Any]) -> tuple[Department, ...]:
+        found: list[Department] = []
+        table = self.table(tables, "departments", "tables such as [departments.sales]")
+        for name, inner in table.items():
+            path = f"departments.{name}"
+            if not isinstance(inner, dict):
+                self.fail(path, "expected a table with members and managers")
+                continue
+            found.append(self.fields(Department, inner, path, name=name))
+        return tuple(found)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _check_sign_in(
+    reader: _Reader, sections: Sequence[MailboxSettings | SmtpSettings], oauth2: OAuth2Settings
+) -> None:
+    """auth = "oauth2" needs an [oauth2] table that can get a token; checked at start."""
+    names = ("mailbox", "smtp")
+    users = [f"{n}.auth" for n, s in zip(names, sections, strict=True) if s.auth == "oauth2"]
+    if not users:
+        return
+    if oauth2.provider is None:
+        for where in users:
+            reader.fail(
+                where,
+                "is 'oauth2' but [oauth2] names no provider; expected [oauth2] with "
+                'provider = "microsoft", "google" or "command", or auth = "password"',
+            )
+        return
+    if oauth2.provider == "command" and not oauth2.command:
+        reader.fail(
+            "oauth2.command",
+            'is missing; expected the command that prints an access token, e.g. "get-token"',
+        )
+    variable = oauth2.client_secret_env
+    if variable and variable not in reader.context.environ:
+        reader.fail(
+            "oauth2.client_secret_env",
+            f'environment variable {variable} is not set; set it, or use certificate = "..."',
+        )
+
+
+def _check_schedule(reader: _Reader, escalation: EscalationSettings) -> None:
+    """Builds the clock's business hours once, now, so a bad one stops the start."""
+    if any(p.startswith("escalation.") for p in reader.problems):
+        return
+    try:
+        _ = escalation.schedule
+    except ValueError as error:  # each part was read alone; this is a safety net
+        reader.fail("escalation.business_hours", str(error))

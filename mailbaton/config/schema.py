@@ -1,0 +1,239 @@
+"""The config schema: every key of config.toml declared once, with its kind, default and help.
+
+The loader, the unknown-key check, environment overrides and docs/config.md are all
+derived from these classes; a class docstring is its table's introduction in the docs.
+"""
+
+# key() and table() return dataclasses.field(...), which ruff cannot see through.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+
+from mailbaton.config import keys as k
+from mailbaton.config.keys import key, table
+from mailbaton.hours import BusinessHours, from_settings
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where each message ends; created if missing; "/" separates levels. Nothing is deleted."""
+
+    processed: str = key(k.TEXT, "mailbaton/processed", "handoffs and answers that were handled")
+    rejected: str = key(k.TEXT, "mailbaton/rejected", "handoffs that were turned down")
+    ignored: str = key(
+        k.TEXT, "mailbaton/ignored", "auto-replies, bounces, loops, mail from outsiders"
+    )
+    failed: str = key(k.TEXT, "mailbaton/failed", "could not be processed: kept for an admin")
+
+    def for_outcome(self, outcome: str) -> str:
+        name: str = getattr(self, outcome)
+        return name
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """The shared mailbox handoffs arrive in, read over IMAP."""
+
+    host: str = key(k.TEXT, "127.0.0.1", "IMAP server")
+    port: int = key(k.PORT, 993, "993 for IMAPS, 143 for STARTTLS")
+    security: str = key(k.SECURITY, "ssl", '"none" only for local sandboxes')
+    username: str = key(
+        k.required_text('the IMAP login, e.g. "baton@example.com"'),
+        "",
+        "the IMAP login",
+        required=True,
+    )
+    auth: str = key(k.AUTH, "password", 'how to sign in; "oauth2" uses the [oauth2] table')
+    password: str = key(
+        k.SECRET, "", "or password_env: the name of an environment variable holding it"
+    )
+    folder: str = key(k.TEXT, "INBOX", "the folder handoffs arrive in")
+    address: str = key(
+        k.address('the shared address, e.g. "baton@example.com"'),
+        "",
+        "the shared address people write to",
+        required=True,
+    )
+    plus_addressing: bool = key(
+        k.BOOL, False, "true: replies go to baton+TOKEN@... (the server must deliver those)"
+    )
+    folders: Folders = table(Folders)
+    verify_tls: bool = key(k.BOOL, True, "check the server's certificate")
+    timeout: float = key(k.SECONDS, 30, "seconds for any one IMAP command")
+    poll_interval: timedelta = key(
+        k.DURATION, "60s", "how often to look when the server has no IDLE (and as a backstop)"
+    )
+    idle_renew: timedelta = key(
+        k.DURATION, "5m", "re-issue IDLE this often; servers drop long-idle sessions"
+    )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The server mailbaton sends its mail through."""
+
+    host: str = key(k.TEXT, "127.0.0.1", "SMTP server")
+    port: int = key(k.PORT, 587, '465 for "ssl", 587 for "starttls"')
+    security: str = key(k.SECURITY, "starttls", '"none" only for local sandboxes')
+    username: str = key(k.TEXT, "", "leave empty when the server needs no login")
+    auth: str = key(k.AUTH, "password", 'how to sign in; "oauth2" uses the [oauth2] table')
+    password: str = key(
+        k.SECRET, "", "or password_env: the name of an environment variable holding it"
+    )
+    verify_tls: bool = key(k.BOOL, True, "check the server's certificate")
+    timeout: float = key(k.SECONDS, 30, "seconds for any one SMTP exchange")
+    from_name: str = key(k.TEXT, "mailbaton", "display name on every mail sent")
+
+
+@dataclass(frozen=True)
+class OAuth2Settings:
+    """Sign-in with OAuth2 (XOAUTH2), used by [mailbox] and [smtp] where auth = "oauth2"."""
+
+    provider: str | None = key(
+        k.one_of("microsoft", "google", "command"), None, "who issues the access tokens"
+    )
+    tenant: str = key(k.TEXT, "", 'microsoft: the tenant, e.g. "contoso.onmicrosoft.com"')
+    client_id: str = key(k.TEXT, "", "the application (client) id")
+    client_secret_env: str | None = key(
+        k.ENV_NAME, None, "the environment variable holding the client secret"
+    )
+    certificate: Path | None = key(
+        k.EXISTING_FILE, None, "microsoft: a certificate file instead of a client secret"
+    )
+    service_account_file: Path | None = key(
+        k.EXISTING_FILE, None, "google: service account key (domain-wide delegation)"
+    )
+    token_cache: Path | None = key(
+        k.PATH, None, "where `mailbaton auth login` keeps a delegated sign-in"
+    )
+    command: str | None = key(
+        k.TEXT, None, "command: runs this and reads an access token from its output"
+    )
+    authority: str | None = key(
+        k.TEXT, None, 'another sign-in endpoint, e.g. "https://login.microsoftonline.com"'
+    )
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where tickets live."""
+
+    url: str = key(
+        k.DATABASE_URL,
+        "sqlite:///mailbaton.db",
+        "sqlite:///FILE (relative to the config file) or postgresql+psycopg://user@host/db",
+    )
+
+
+@dataclass(frozen=True)
+class ProtocolSettings:
+    """Who may hand off to whom, and how tickets are named."""
+
+    ticket_prefix: str = key(
+        k.TICKET_PREFIX, "MB", "tickets are MB-1, MB-2, ...; rejected handoffs MB-R1, ..."
+    )
+    allowed_domains: tuple[str, ...] = key(
+        k.DOMAINS, [], "handoffs only from, and only to, these (and their subdomains)"
+    )
+    group_addresses: tuple[str, ...] = key(k.PATTERNS, [], "never a catcher: not a person")
+    role_names: tuple[str, ...] = key(
+        k.LOCAL_PARTS, [], "more local parts that are roles, beside RFC 2142's"
+    )
+    max_message_size: int = key(
+        k.SIZE, "25MB", "larger mail is rejected by its header alone, never loaded"
+    )
+    require_dmarc_pass_from: str | None = key(
+        k.HOST_OR_NONE,
+        None,
+        "hold mail unless this server's Authentication-Results says dmarc=pass",
+    )
+    max_answers_per_sender: int = key(
+        k.COUNT, 20, "automatic answers to one sender per hour; past it they are held"
+    )
+    strict_verdicts: bool = key(
+        k.BOOL, False, "true: only the verdict keywords count, not everyday phrases"
+    )
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    """When a pending handoff is escalated, and the business hours its clock runs in."""
+
+    timezone: str = key(k.TIMEZONE, "UTC", "for business hours and for times shown in mails")
+    business_hours: str | None = key(
+        k.BUSINESS_HOURS, None, "the clock runs only then (default: always)"
+    )
+    holidays: tuple[str, ...] = key(k.DATES, [], "days the clock stops")
+    after: timedelta = key(
+        k.DURATION, "4h", "pending this long after opening: the managers are told"
+    )
+    managers: tuple[str, ...] = key(
+        k.ADDRESSES, [], "always told, besides the departments' managers"
+    )
+    repeat_every: timedelta | None = key(
+        k.DURATION_OR_OFF, None, "escalate again this often while still pending"
+    )
+    remind_after: timedelta | None = key(
+        k.DURATION_OR_OFF, None, "remind the catcher this long after opening"
+    )
+
+    @cached_property
+    def schedule(self) -> BusinessHours | None:
+        """The business hours as the clock uses them (None: always open); read once."""
+        return from_settings(self.business_hours, self.timezone, self.holidays)
+
+
+@dataclass(frozen=True)
+class Department:
+    """[departments.NAME]: whose managers hear of escalations (not from the environment)."""
+
+    name: str
+    members: tuple[str, ...] = key(k.PATTERNS, [], "who belongs to it")
+    managers: tuple[str, ...] = key(k.ADDRESSES, [], "told when its handoffs escalate")
+    group_addresses: tuple[str, ...] = key(k.PATTERNS, [], "its team addresses: never a catcher")
+
+
+@dataclass(frozen=True)
+class TemplatesSettings:
+    """The mails mailbaton writes. The defaults ship inside the package."""
+
+    dir: Path | None = key(
+        k.TEMPLATES_FOLDER,
+        None,
+        "a folder of your own templates that override the shipped ones of the same name",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything read at start; handed to whoever needs it, never a global."""
+
+    mailbox: MailboxSettings
+    smtp: SmtpSettings
+    database_url: str
+    protocol: ProtocolSettings
+    escalation: EscalationSettings
+    departments: tuple[Department, ...]
+    templates_dir: Path | None
+    source: Path | None = field(default=None, compare=False)
+    oauth2: OAuth2Settings = field(default_factory=OAuth2Settings)
+
+
+# The tables of config.toml in the order they are read and documented.
+SECTIONS: dict[str, type] = {
+    "mailbox": MailboxSettings,
+    "smtp": SmtpSettings,
+    "oauth2": OAuth2Settings,
+    "database": DatabaseSettings,
+    "protocol": ProtocolSettings,
+    "escalation": EscalationSettings,
+    "departments": Department,
+    "templates": TemplatesSettings,
+}
+# Tables holding one sub-table per name ([departments.sales]); not set from the environment.
+REPEATED = frozenset({"departments"})
