@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from mailbaton.classify.echo import Sent
 from mailbaton.mail.htmltext import html_to_text
 
 __all__ = ["new_text"]
@@ -121,19 +123,6 @@ _DISCLAIMER = re.compile(
     re.I,
 )
 _BANNER = re.compile(r"originated\s+(?:from\s+)?outside|external\s+(?:sender|e-?mail)", re.I)
-# The request and receipt mailbaton sends (templates/*.txt), in case a client
-# pastes them back without quoting: their instructions must never count.
-_OUR_LINES = re.compile(
-    r"^\s*(?:got\s+it\s+[-–—]+\s+you\s+own\s+it|refuse:\s*your\s+reason\s+[-–—]+\s+it\s+goes)"
-    r"|we\s+asked\s+.{1,80}\s+to\s+reply\s+got\s+it|until\s+.{1,80}\s+replies\s+got\s+it"
-    r"|please\s+reply\s+got\s+it\s*$|you\s+are\s+done\s+when\s+they\s+reply",
-    re.I,
-)
-_OUR_BODY = re.compile(
-    r"^\s*.{1,120}\s+is\s+handing\s+this\s+over\s+to\s+you:?\s*$"
-    r"|^\s*\S+\s+is\s+open\s+and\s+pending\s+acceptance\s+by\s",
-    re.I,
-)
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|hallo|bonjour|hola|hej|ciao)\b.{0,40}$", re.I)
 _JUNK = re.compile(r"[\s\-_=*#~+.ᐧ—–|]*")
 _OUTLOOK_HTML = re.compile(
@@ -236,9 +225,10 @@ def _probe(line: str) -> str:
     return line if len(line) <= _MAX_LINE else line[:_MAX_LINE] + " …"
 
 
-def _strip_lines(text: str) -> list[str]:
+def _strip_lines(text: str, sent: Sent) -> list[str]:
     raw = text.split("\n")
     lines = [_probe(line) for line in raw]
+    norms = sent.prepare(lines)
     kept: list[str] = []
     in_sig = False
     wrote = False
@@ -267,11 +257,12 @@ def _strip_lines(text: str) -> list[str]:
             while i < len(lines) and lines[i].strip():
                 i += 1
             continue
-        if _OUR_BODY.match(line):
+        if sent.copy_starts(norms, i):
+            # Our mail pasted back: nothing below is new, nor the greeting above it.
             while kept and (not kept[-1].strip() or _GREETING.match(kept[-1])):
                 kept.pop()
             break
-        if _OUR_LINES.search(line):
+        if sent.ours(norms, i):  # one line of ours, such as an instruction, never counts
             i += 1
             continue
         if (
@@ -307,14 +298,16 @@ def _normalise(text: str) -> str:
     return re.sub("[\u200b\u200c\u200d\ufeff\u2060]", "", text).replace("\xa0", " ")
 
 
-def _from_text(text: str) -> str:
-    return _tidy(_strip_lines(_normalise(text)))
+def _from_text(text: str, sent: Sent) -> str:
+    return _tidy(_strip_lines(_normalise(text), sent))
 
 
-def new_text(text: str, html: str | None = None) -> str:
-    """Only what the replier wrote: quoted text and signatures removed."""
+def new_text(text: str, html: str | None = None, sent: Sequence[str] = ()) -> str:
+    """Only what the replier wrote: quoted text, signatures and any copy of `sent` (the
+    plain-text bodies mailbaton sent on the ticket) removed."""
+    ours = Sent(sent)
     try:
-        result = _from_text(text if isinstance(text, str) else "")
+        result = _from_text(text if isinstance(text, str) else "", ours)
     except Exception:
         result = ""
     if isinstance(html, str):
@@ -323,7 +316,7 @@ def new_text(text: str, html: str | None = None) -> str:
             # when the plain text missed it, the HTML cut is the tighter one.
             match = _OUTLOOK_HTML.search(html)
             if match:
-                cut = _from_text(html_to_text(html[: match.start()]))
+                cut = _from_text(html_to_text(html[: match.start()]), ours)
                 if cut and len(" ".join(cut.split())) < len(" ".join(result.split())):
                     result = cut
         except Exception:

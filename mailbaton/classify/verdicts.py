@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mailbaton.classify.quotes import new_text
@@ -120,19 +121,20 @@ def verdict_from_text(text: str) -> Verdict:
         return Verdict("unclear", None, text)
 
 
-def read_verdict(mail: ParsedMail) -> Verdict:
-    """new_text(mail.text, mail.html), then the verdict from it."""
+def read_verdict(mail: ParsedMail, sent: Sequence[str] = ()) -> Verdict:
+    """new_text(mail.text, mail.html, sent), then the verdict from it. `sent`: the
+    plain-text bodies mailbaton sent on the ticket, so a pasted-back copy never counts."""
     try:
-        text = new_text(getattr(mail, "text", "") or "", getattr(mail, "html", None))
+        text = new_text(getattr(mail, "text", "") or "", getattr(mail, "html", None), sent)
     except Exception:
         text = ""
     return verdict_from_text(text)
 
 
-def catcher_line(text: str) -> str | None:
+def catcher_line(text: str, sent: Sequence[str] = ()) -> str | None:
     """The value of a "Catcher: ..." line opening the new text, else None."""
     try:
-        paragraphs = _paragraphs(new_text(text))
+        paragraphs = _paragraphs(new_text(text, sent=sent))
     except Exception:
         return None
     for line in paragraphs[0] if paragraphs else []:

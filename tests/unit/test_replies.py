@@ -173,23 +173,25 @@ def test_the_real_request_carries_the_instructions_this_guards_against() -> None
     ],
 )
 def test_quoted_or_pasted_instructions_never_decide(body: str) -> None:
-    verdict = verdict_from_text(new_text(body))
+    verdict = verdict_from_text(new_text(body, sent=[REQUEST]))
     assert verdict.kind == "unclear", verdict
 
 
 def test_a_question_above_a_pasted_request_stays_a_question() -> None:
-    text = new_text("Who is the customer contact?\n\n" + REQUEST)
+    text = new_text("Who is the customer contact?\n\n" + REQUEST, sent=[REQUEST])
     assert text == "Who is the customer contact?"
 
 
 def test_an_answer_above_a_pasted_request_is_read() -> None:
-    assert read_verdict(_mail("REFUSE: not mine\n\n" + REQUEST)).reason == "not mine"
-    assert read_verdict(_mail("Got it\n" + REQUEST)).kind == "accept"
+    refusal = read_verdict(_mail("REFUSE: not mine\n\n" + REQUEST), sent=[REQUEST])
+    assert refusal == Verdict("refuse", "not mine", "REFUSE: not mine")
+    accept = read_verdict(_mail("Got it\n" + REQUEST), sent=[REQUEST])
+    assert accept == Verdict("accept", None, "Got it")
 
 
 def test_a_pasted_receipt_is_not_a_cancel_or_a_new_catcher() -> None:
-    assert verdict_from_text(new_text(RECEIPT)).kind == "unclear"
-    assert catcher_line(RECEIPT) is None
+    assert new_text(RECEIPT, sent=[REQUEST, RECEIPT]) == ""
+    assert catcher_line(RECEIPT, sent=[RECEIPT]) is None
     assert catcher_line(quoted(RECEIPT)) is None
 
 
@@ -364,7 +366,8 @@ def test_outlook_html_cut_is_used_when_the_text_misses_the_quote() -> None:
     ],
 )
 def test_real_client_fixtures(name: str, kind_: str, reason: str | None, text: str) -> None:
-    assert read_verdict(_fixture(name)) == Verdict(kind_, reason, text)
+    # What mailbaton sent on the ticket: the Android reply pastes it back unquoted.
+    assert read_verdict(_fixture(name), sent=[REQUEST, RECEIPT]) == Verdict(kind_, reason, text)
 
 
 def test_every_fixture_is_tested() -> None:
