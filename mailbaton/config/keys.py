@@ -169,7 +169,7 @@ ADDRESSES = _list(
 PATTERNS = _list(
     'an address or pattern such as "*-team@example.com"',
     v.is_pattern,
-    'list of addresses or patterns ("*-team@example.com")',
+    "list of addresses or patterns",
 )
 DOMAINS = _list("a domain such as example.com", v.is_domain, "list of domains")
 LOCAL_PARTS = _list("a local part like 'billing'", v.is_local_part, "list of local parts")

@@ -176,10 +176,10 @@ class EscalationSettings:
         k.ADDRESSES, [], "always told, besides the departments' managers"
     )
     repeat_every: timedelta | None = key(
-        k.DURATION_OR_OFF, None, "escalate again this often while still pending"
+        k.DURATION_OR_OFF, "off", "escalate again this often while still pending"
     )
     remind_after: timedelta | None = key(
-        k.DURATION_OR_OFF, None, "remind the catcher this long after opening"
+        k.DURATION_OR_OFF, "off", "remind the catcher this long after opening"
     )
 
     @cached_property
@@ -190,7 +190,7 @@ class EscalationSettings:
 
 @dataclass(frozen=True)
 class Department:
-    """[departments.NAME]: whose managers hear of escalations (not from the environment)."""
+    """One table per department: whose managers hear of its escalations. File only."""
 
     name: str
     members: tuple[str, ...] = key(k.PATTERNS, [], "who belongs to it")
