@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from mailbaton import classify
 from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import ParsedMail
+from mailbaton.outbound.desk import Desk
 from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome as Filed
 from mailbaton.tickets.dispatch import apply
-from mailbaton.tickets.opening import Desk
 from mailbaton.transport.base import Mailbox
 
 log = logging.getLogger(__name__)

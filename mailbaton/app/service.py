@@ -14,11 +14,11 @@ from mailbaton.app import intake
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer
+from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.outbox import FlushReport, flush
 from mailbaton.store.db import Database
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
-from mailbaton.tickets.opening import Desk
 from mailbaton.transport.base import Mailbox, Sender, TransportError
 from mailbaton.transport.idle import IdleWatcher
 from mailbaton.transport.imap import ImapMailbox

@@ -6,7 +6,6 @@ import contextlib
 import logging
 import ssl
 from collections.abc import Iterator
-from types import TracebackType
 from typing import Self
 
 from imapclient import IMAPClient
@@ -57,12 +56,7 @@ class Inbox:
         self.connect()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def connect(self) -> None:
@@ -242,12 +236,7 @@ class ImapMailbox:
             raise
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.inbox.close()
 
     def waiting(self) -> list[Source]:

@@ -6,7 +6,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 import mails
@@ -17,10 +16,10 @@ from mailbaton.app import intake
 from mailbaton.app.service import desk_for
 from mailbaton.clock import parse_instant
 from mailbaton.config import Settings, load
+from mailbaton.outbound.desk import Desk
 from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox, Outcome, Ticket
-from mailbaton.tickets.opening import Desk
 from mailbaton.transport.base import Incoming, Source, Transient
 from mailbaton.transport.pipe import Pipe, header_of
 
@@ -43,12 +42,7 @@ class FakeMailbox:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         pass
 
     def waiting(self) -> list[Source]:
