@@ -13,9 +13,9 @@ from collections.abc import Sequence
 __all__ = ["Sent", "normalise"]
 
 _QUOTE_MARKS = re.compile(r"^[\s>]+")
-# A line this short ("Hi Jane,", "--", "GOT IT") may well be the replier's own words:
+# A line this short ("Hi Jane,", "--", "GOT IT", "Got it, thanks") may be the replier's words:
 # it is ours only as part of a longer stretch of our text.
-_MIN_WORDS = 3
+_MIN_WORDS = 4
 _MIN_CHARS = 12
 # How many blank lines a client may put between two lines of a pasted paragraph.
 _MAX_GAP = 3

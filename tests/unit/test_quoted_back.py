@@ -227,6 +227,8 @@ def test_short_lines_that_also_stand_in_our_mail_stay_the_repliers(
     ours = rendered["unclear"]  # "GOT IT or REFUSE, so nothing has changed." is in it
     assert new_text("Got it\n\nThanks, Jane", sent=[ours]) == "Got it\n\nThanks, Jane"
     assert new_text("REFUSE\nnot my area", sent=[ours]) == "REFUSE\nnot my area"
+    prose = "Hi Jane,\n\nIf you have got it, thanks for saying so today.\n"
+    assert read_verdict(_plain("Got it, thanks\n\n" + prose), sent=[prose]).kind == "accept"
 
 
 def test_words_of_ours_inside_a_longer_line_of_the_repliers_are_kept(
