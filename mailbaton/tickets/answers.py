@@ -10,6 +10,7 @@ from mailbaton.classify.verdicts import catcher_line, read_verdict
 from mailbaton.mail.records import Address, ParsedMail
 from mailbaton.outbound.desk import header_address
 from mailbaton.outbound.notices import Notice, answer
+from mailbaton.outbound.outbox import sent_texts
 from mailbaton.store.models import PENDING, Ticket
 from mailbaton.tickets.addressing import (
     all_clear_to,
@@ -34,7 +35,7 @@ def handle_reply(turn: Turn, ticket: Ticket) -> Change:
     anyone else is told they are not the catcher. Nothing else changes a ticket."""
     mail = _mail(turn)
     sender = mail.from_.addr if mail.from_ else ""
-    verdict = read_verdict(mail)  # H3-TODO: sent=sent_texts(turn.session, ticket)
+    verdict = read_verdict(mail, sent=sent_texts(turn.session, ticket))
     said, words = Said.read(verdict.kind), first_line(verdict.new_text)
     if sender == (ticket.catcher or "").lower() and sender != ticket.thrower:
         if ticket.state != PENDING:

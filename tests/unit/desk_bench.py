@@ -83,10 +83,10 @@ class Sent:
 
 
 class Bench:
-    def __init__(self, folder: Path, **escalation: Any) -> None:
+    def __init__(self, folder: Path, templates: Path | None = None, **escalation: Any) -> None:
         self.settings = settings(**escalation)
         self.db = database(folder)
-        self.desk = Desk(self.settings, Composer(None))
+        self.desk = Desk(self.settings, Composer(templates))
         self.now = START
 
     def deliver(self, raw: bytes, at: datetime | None = None) -> Delivered:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
 
 import mails
@@ -179,3 +181,41 @@ def test_a_rejected_handoff_is_answered_once_a_day(bench: Bench) -> None:
         "mail not sent",
         "rejection: already sent today",
     )
+
+
+# An admin's request that opens with the verdict words: a bare paste of it starts "GOT IT".
+REWORDED_REQUEST = (
+    "Subject: [{{ ticket.ref }}] Baton for you: {{ ticket.title }}\n"
+    "GOT IT -> the baton is yours, {{ ticket.catcher_first }}.\n"
+    "REFUSE: why not -> it goes back to {{ ticket.thrower_first }}.\n\n"
+    "Answer by {{ ticket.deadline | when }}.\n"
+)
+
+
+def pasted(request: EmailMessage, above: str) -> bytes:
+    """Jane's client pastes the request under her words, with no quote marks at all."""
+    body = request.get_body(("plain",))
+    assert body is not None
+    message = EmailMessage()
+    message["From"] = mails.JANE
+    message["To"] = str(request["Reply-To"])
+    message["Subject"] = "RE: " + str(request["Subject"])
+    message["Message-ID"] = make_msgid(domain="client.example.com")
+    message["In-Reply-To"] = str(request["Message-ID"])
+    message.set_content(f"{above}\n\n{body.get_content()}")
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize(("above", "state"), [("", "pending"), ("Got it, thanks", "accepted")])
+def test_the_request_pasted_back_is_not_read_as_the_catcher_s_answer(
+    tmp_path: Path, above: str, state: str
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "request.txt").write_text(REWORDED_REQUEST)
+    bench = Bench(tmp_path, templates)
+    ref = opened(bench)
+    request = bench.outbox("request")[0].message
+    assert request.get_body(("plain",)).get_content().startswith("GOT IT")  # type: ignore[union-attr]
+    bench.deliver(pasted(request, above))
+    assert bench.ticket(ref)["state"] == state
