@@ -25,6 +25,8 @@ from mailbaton.tickets.dispatch import apply
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 _MIGRATED: dict[str, Path] = {}
+# One composer for the packaged templates: each compiles its templates once.
+_DEFAULTS = Composer(None)
 
 
 def settings(**escalation: Any) -> Settings:
@@ -86,7 +88,7 @@ class Bench:
     def __init__(self, folder: Path, templates: Path | None = None, **escalation: Any) -> None:
         self.settings = settings(**escalation)
         self.db = database(folder)
-        self.desk = Desk(self.settings, Composer(templates))
+        self.desk = Desk(self.settings, Composer(templates) if templates else _DEFAULTS)
         self.now = START
 
     def deliver(self, raw: bytes, at: datetime | None = None) -> Delivered:
