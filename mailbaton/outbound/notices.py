@@ -40,10 +40,6 @@ class Notice:
     dedupe_key: str | None = None
     files: tuple[FileToSend, ...] = ()
 
-    @property
-    def recipients(self) -> list[str]:
-        return [address.addr_spec for address in self.to]
-
 
 def answer(
     to: Address | None,

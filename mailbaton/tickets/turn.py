@@ -50,14 +50,6 @@ class Change:
     steps: tuple[Step, ...] = ()
     outcome: Outcome = Outcome.PROCESSED
 
-    @property
-    def notices(self) -> tuple[Notice, ...]:
-        return tuple(step for step in self.steps if isinstance(step, Notice))
-
-    @property
-    def notes(self) -> tuple[Note, ...]:
-        return tuple(step for step in self.steps if isinstance(step, Note))
-
 
 def settle(turn: Turn, ticket: Ticket, change: Change) -> int:
     """Applies `change` to `ticket`; returns how many notices were queued (a notice

@@ -11,6 +11,13 @@ import mails
 import pytest
 from desk_bench import Bench
 
+from mailbaton.mail.parse import parse_message
+from mailbaton.outbound.notices import Notice
+from mailbaton.store.models import Ticket
+from mailbaton.tickets import answers
+from mailbaton.tickets.states import Move
+from mailbaton.tickets.turn import Turn
+
 BOB = "Bob Roe <bob@example.com>"
 JANE_ADDR, ALICE_ADDR = "jane@example.com", "alice@example.com"
 
@@ -219,3 +226,23 @@ def test_the_request_pasted_back_is_not_read_as_the_catcher_s_answer(
     assert request.get_body(("plain",)).get_content().startswith("GOT IT")  # type: ignore[union-attr]
     bench.deliver(pasted(request, above))
     assert bench.ticket(ref)["state"] == state
+
+
+def test_a_handler_only_decides_settle_writes(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))  # the managers were warned: accepting owes an all clear
+    request = bench.outbox("request")[0].message
+    mail = parse_message(mails.reply(request, "GOT IT"))
+    with bench.db.transaction() as session:
+        ticket = session.query(Ticket).filter_by(ref=ref).one()
+        turn = Turn(session, bench.desk, bench.now, mail)
+        change = answers.handle_reply(turn, ticket)
+        assert (ticket.state, change.move) == ("pending", Move.ACCEPT)
+        notices = [s for s in change.steps if isinstance(s, Notice)]
+        assert [(n.kind, [a.addr_spec for a in n.to]) for n in notices] == [
+            ("accepted", ["alice@example.com"]),
+            ("all_clear", ["sales-head@example.com", "boss@example.com"]),
+        ]
+        session.rollback()
+    assert bench.ticket(ref)["state"] == "pending"
+    assert bench.outbox("accepted") == []
