@@ -2,6 +2,6 @@
 
 import sys
 
-from mailbaton.app.cli import main
+from mailbaton.launch import main
 
 sys.exit(main())

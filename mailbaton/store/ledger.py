@@ -58,6 +58,8 @@ def recorded(db: Database, source: Source) -> Inbound | None:
 
 
 def mark_filed(db: Database, source: Source) -> None:
+    if source.uid is None:
+        return  # a source without UIDs (the MTA pipe) keeps no per-message key to mark
     with db.transaction() as session:
         row = session.scalars(_by_source(source)).one_or_none()
         if row is not None:

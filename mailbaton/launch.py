@@ -1,0 +1,14 @@
+"""The console entry point: Ctrl-C while the program is still starting is a clean stop."""
+
+from __future__ import annotations
+
+
+def main() -> int:
+    # The import is inside the try: loading SQLAlchemy and friends takes a moment, and a
+    # Ctrl-C or SIGINT in that moment must not show a person a traceback.
+    try:
+        from mailbaton.app.cli import main as cli_main
+
+        return cli_main()
+    except KeyboardInterrupt:
+        return 0
