@@ -1,1 +1,1 @@
-"""app"""
+"""The program around the pipeline: intake, the daemon's wake loop, the CLI, the demo."""

@@ -1,1 +1,1 @@
-"""outbound"""
+"""Mail out: notices as values, rendered from templates, queued in the durable outbox."""

@@ -96,3 +96,28 @@ def test_no_block_of_six_lines_is_repeated() -> None:
     assert not repeated, "the same six lines stand in several places:\n" + "\n".join(
         " ~ ".join(places) for places in repeated[:10]
     )
+
+
+# The demo and its sandbox play the people around the service (they send and read mail
+# as Alice and Jane), so they may open sockets of their own; the service may not.
+NETWORK_MODULES = {"imapclient", "aiosmtplib", "smtplib", "imaplib", "socket", "http", "urllib3"}
+MAY_TOUCH_NETWORK = ("mailbaton/transport/", "mailbaton/app/demo.py", "mailbaton/app/sandbox.py")
+
+
+def test_only_the_transport_package_opens_connections() -> None:
+    found: list[str] = []
+    for path in SOURCES:
+        if _name(path).startswith(MAY_TOUCH_NETWORK):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{_name(path)}: {n}" for n in names if n.split(".")[0] in NETWORK_MODULES]
+    assert not found, "\n".join(found)
+
+
+def test_only_clock_reads_the_wall_clock() -> None:
+    reads = re.compile(r"datetime\.now\(|time\.time\(\)")
+    readers = [_name(p) for p in SOURCES if p.name != "clock.py" and reads.search(p.read_text())]
+    assert not readers, f"pass `now` instead: {readers}"
