@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -16,8 +18,11 @@ from typing import Any
 
 from servers import MailServer
 
+from mailbaton.app import cli
 from mailbaton.app.service import PassReport, Service
+from mailbaton.clock import utcnow
 from mailbaton.config import Settings, load
+from mailbaton.tickets.queries import load_ticket, load_tickets, mail_problems, ticket_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +96,39 @@ class Baton:
     def run_pass(self, now: datetime | None = None) -> PassReport:
         return asyncio.run(self.service.run_once(now))
 
+    # -- state, read the way `status --json` and `show --json` read it, without a process --
+
+    def tickets(self, *, include_closed: bool = False) -> list[dict[str, Any]]:
+        """What `mailbaton status [--all] --json` prints, read through the Python API."""
+        now = utcnow()
+        with self.service.db.transaction() as session:
+            problems = mail_problems(session)
+            return [
+                ticket_json(t, now, events=False, mail=problems.get(t.id))
+                for t in load_tickets(session, include_closed=include_closed)
+            ]
+
+    def ticket(self, ref: str) -> dict[str, Any]:
+        """What `mailbaton show REF --json` prints, read through the Python API."""
+        with self.service.db.transaction() as session:
+            found = load_ticket(session, ref)
+            assert found is not None, f"no ticket {ref}"
+            problems = mail_problems(session).get(found.id)
+            return ticket_json(found, utcnow(), events=True, mail=problems)
+
+    # -- the command line ---------------------------------------------------------------
+
+    def cli_inline(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Like `cli`, but the CLI code (parsing, command, printing) runs in this process:
+        no second or more of interpreter start and imports for a check of its output."""
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["-c", str(self.config_path), *args]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(argv)
+        return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
     def cli(self, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+        """`python -m mailbaton -c CONFIG ARGS...` as a process of its own."""
         return subprocess.run(
             [sys.executable, "-m", "mailbaton", "-c", str(self.config_path), *args],
             input=stdin.decode() if stdin is not None else None,
@@ -102,7 +139,8 @@ class Baton:
         )
 
     def cli_json(self, *args: str) -> Any:
-        done = self.cli(*args, "--json")
+        """The parsed output of `mailbaton ARGS --json` (run in this process)."""
+        done = self.cli_inline(*args, "--json")
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -118,6 +156,12 @@ class Baton:
             "mailbaton/failed",
         ]
         return {name: len(self.server.messages("baton@example.com", name)) for name in names}
+
+    def reload(self) -> None:
+        """A new Service on the same database, with the config file as it now reads."""
+        self.service.close()
+        self.settings = load(self.config_path)
+        self.service = Service.open(self.settings)
 
     def close(self) -> None:
         self.service.close()

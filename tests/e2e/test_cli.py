@@ -50,7 +50,7 @@ def test_run_once_with_now_opens_the_ticket_at_that_time(baton: Baton) -> None:
 
     (listed,) = baton.cli_json("status")
     assert "events" not in listed and listed["id"] == "MB-1"
-    table = baton.cli("status").stdout
+    table = baton.cli_inline("status").stdout
     assert "MB-1" in table and "alice@example.com -> jane@example.com" in table
 
 
@@ -62,11 +62,11 @@ def test_ingest_reads_stdin_or_a_file_and_sends_at_once(baton: Baton, tmp_path: 
 
     bad = tmp_path / "bad.eml"
     bad.write_bytes(mails.handoff(catcher=None))
-    done = baton.cli("ingest", str(bad))
+    done = baton.cli_inline("ingest", str(bad))
     assert done.returncode == 0 and done.stdout.startswith("rejected:")
     assert len(baton.server.wait_for("alice@example.com", 2)) == 2  # receipt + rejection
 
-    missing = baton.cli("ingest", str(tmp_path / "nope.eml"))
+    missing = baton.cli_inline("ingest", str(tmp_path / "nope.eml"))
     assert missing.returncode == 1 and "cannot read" in missing.stderr
 
 
@@ -110,16 +110,16 @@ def test_a_bad_config_is_refused_with_one_line_per_problem(tmp_path: Path) -> No
 
 def test_usage_errors_exit_2_and_unknown_tickets_exit_1(baton: Baton) -> None:
     assert baton.cli("frobnicate").returncode == 2
-    assert baton.cli("run", "--now", "2026-11-23T10:00:00Z").returncode == 2
-    done = baton.cli("show", "MB-99")
+    assert baton.cli_inline("run", "--now", "2026-11-23T10:00:00Z").returncode == 2
+    done = baton.cli_inline("show", "MB-99")
     assert done.returncode == 1 and "no ticket MB-99" in done.stderr
 
 
 def test_templates_commands(baton: Baton, tmp_path: Path) -> None:
-    listed = baton.cli("templates", "list").stdout.split()
+    listed = baton.cli_inline("templates", "list").stdout.split()
     assert {"rejection", "receipt", "request"} <= set(listed)
-    assert baton.cli("templates", "check").returncode == 0
-    preview = baton.cli("templates", "preview", "request")
+    assert baton.cli_inline("templates", "check").returncode == 0
+    preview = baton.cli_inline("templates", "preview", "request")
     assert preview.returncode == 0 and preview.stdout.startswith("Subject: [MB-42]")
 
     broken_dir = tmp_path / "templates"

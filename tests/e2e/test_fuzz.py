@@ -43,8 +43,9 @@ from mailbaton.store.models import Inbound
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
-# Minutes, not seconds: it runs with the end-to-end tier, not in the quick unit loop.
-pytestmark = pytest.mark.e2e
+# Minutes, not seconds: it runs with the end-to-end tier, not in the quick unit loop. One
+# xdist worker runs the whole module, so its case count below covers all three tests.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzz")]
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 OUTCOMES = {intake.PROCESSED, intake.REJECTED, intake.IGNORED, intake.FAILED}
 MIN_CASES = 10_000
@@ -917,7 +918,7 @@ BROKEN_NAME_HANDOFF = (
 def test_a_failed_message_redelivered_under_its_uid_does_not_raise(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailbaton.classify import handoff as classify
+    from mailbaton.classify import decision as classify  # where decide() looks it up
 
     def explode(*_: object) -> None:
         raise RuntimeError("boom")

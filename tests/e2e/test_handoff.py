@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import mails
 import pytest
@@ -50,7 +51,7 @@ def test_good_handoff_sends_request_with_file_and_receipt(baton: Baton) -> None:
         "mailbaton/ignored": 0,
         "mailbaton/failed": 0,
     }
-    ticket = baton.cli_json("show", "MB-1")
+    ticket = baton.ticket("MB-1")
     assert ticket["state"] == "pending"
     assert ticket["thrower"] == "alice@example.com"
     assert ticket["catcher"] == "jane@example.com"
@@ -131,7 +132,7 @@ def test_several_problems_arrive_in_one_rejection(baton: Baton) -> None:
     ):
         assert fragment in text
     assert "There are 5 problems" in text
-    status = baton.cli_json("status", "--all")
+    status = baton.tickets(include_closed=True)
     assert [t["state"] for t in status] == ["rejected"]
     assert set(status[0]["rejection_reasons"]) == {
         "several_catchers",
@@ -165,7 +166,7 @@ def test_html_only_handoffs_from_outlook_and_gmail(baton: Baton) -> None:
     report = baton.run_pass()
 
     assert [o.outcome for o in report.outcomes] == ["processed", "processed"]
-    tickets = baton.cli_json("status")
+    tickets = baton.tickets()
     assert [(t["catcher"], t["title"]) for t in tickets] == [
         ("jane@example.com", "Globex renewal – signed order form"),
         ("jane@example.com", "Initech migration plan"),
@@ -178,7 +179,7 @@ def test_encoded_subject_survives_into_title_and_mails(baton: Baton) -> None:
     baton.server.deliver(mails.encoded_subject_handoff())
     baton.run_pass()
 
-    (ticket,) = baton.cli_json("status")
+    (ticket,) = baton.tickets()
     assert ticket["title"] == "Übergabe Müller GmbH – Vertrag"
     (request,) = baton.inbox("jane@example.com")
     assert request["Subject"].startswith("[MB-1] Übergabe Müller GmbH – Vertrag")
@@ -193,7 +194,7 @@ def test_a_second_pass_changes_nothing(baton: Baton) -> None:
         len(baton.inbox("alice@example.com")),
         len(baton.inbox("jane@example.com")),
     )
-    status_before = baton.cli("status", "--all", "--json").stdout
+    status_before = _strip_ages(baton.tickets(include_closed=True))
 
     report = baton.run_pass()
 
@@ -204,7 +205,7 @@ def test_a_second_pass_changes_nothing(baton: Baton) -> None:
         len(baton.inbox("jane@example.com")),
     )
     assert after == before
-    assert _strip_ages(baton.cli("status", "--all", "--json").stdout) == _strip_ages(status_before)
+    assert _strip_ages(baton.tickets(include_closed=True)) == status_before
 
 
 def test_the_same_message_delivered_twice_opens_one_ticket(baton: Baton) -> None:
@@ -215,7 +216,7 @@ def test_the_same_message_delivered_twice_opens_one_ticket(baton: Baton) -> None
 
     assert [o.outcome for o in report.outcomes] == ["processed", "processed"]
     assert report.outcomes[1].already_done
-    assert len(baton.cli_json("status")) == 1
+    assert len(baton.tickets()) == 1
     assert len(baton.inbox("jane@example.com")) == 1
     assert baton.folder_counts()["mailbaton/processed"] == 2
 
@@ -244,8 +245,8 @@ def test_a_message_that_breaks_processing_is_filed_as_failed_and_the_pass_goes_o
     assert baton.inbox("alice@example.com")[0]["Subject"].startswith("[MB-1]")
 
 
-def _strip_ages(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if '"age_seconds"' not in line)
+def _strip_ages(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in t.items() if k != "age_seconds"} for t in tickets]
 
 
 def test_messages_without_message_id_are_told_apart_by_their_bytes(baton: Baton) -> None:
@@ -264,5 +265,5 @@ def test_messages_without_message_id_are_told_apart_by_their_bytes(baton: Baton)
     report = baton.run_pass()
 
     assert [o.already_done for o in report.outcomes] == [False, False, True]
-    assert sorted(t["title"] for t in baton.cli_json("status")) == ["First", "Second"]
+    assert sorted(t["title"] for t in baton.tickets()) == ["First", "Second"]
     assert len(baton.inbox("jane@example.com")) == 2

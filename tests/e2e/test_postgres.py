@@ -63,7 +63,7 @@ def test_handoff_and_rejection_on_postgres(
         sandbox_server.deliver(mails.handoff(catcher=None))
         report = baton.run_pass()
         assert [o.outcome for o in report.outcomes] == ["processed", "rejected"]
-        assert [t["id"] for t in baton.cli_json("status", "--all")] == ["MB-1", "MB-R1"]
+        assert [t["id"] for t in baton.tickets(include_closed=True)] == ["MB-1", "MB-R1"]
         assert len(baton.server.wait_for("jane@example.com", 1)) == 1
         assert baton.run_pass().outcomes == []
     finally:

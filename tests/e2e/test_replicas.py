@@ -27,6 +27,15 @@ def _daemon(config: Path, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def _wait_for_first_passes(logs: list[Path], daemons: list[subprocess.Popen[bytes]]) -> None:
+    """Until every daemon has finished its first pass: up, its IDLE watcher started."""
+    deadline = time.monotonic() + 30
+    while not all("mailbaton: pass: " in log.read_text() for log in logs):
+        assert time.monotonic() < deadline, "\n".join(log.read_text() for log in logs)
+        assert all(d.poll() is None for d in daemons), "\n".join(log.read_text() for log in logs)
+        time.sleep(0.02)
+
+
 def test_two_daemons_send_each_escalation_once(mail_server: MailServer, tmp_path: Path) -> None:
     baton = make_baton(mail_server, tmp_path)
     # Real time this once: deadlines a few seconds out, a slow poll, IDLE for intake.
@@ -35,27 +44,30 @@ def test_two_daemons_send_each_escalation_once(mail_server: MailServer, tmp_path
         "timeout = 10\n", 'timeout = 10\npoll_interval = "1h"\n', 1
     )
     baton.config_path.write_text(config)
-    daemons = [_daemon(baton.config_path, tmp_path / f"daemon{i}.log") for i in (1, 2)]
+    logs = [tmp_path / f"daemon{i}.log" for i in (1, 2)]
+    daemons = [_daemon(baton.config_path, log) for log in logs]
     try:
-        time.sleep(2.5)  # both up and idling
+        # Both idle on the INBOX before the mail comes, so both race for every message.
+        _wait_for_first_passes(logs, daemons)
         for i in range(HANDOFFS):
             mail_server.deliver(mails.handoff(title=f"Replica case {i}"))
         mail_server.wait_for("jane@example.com", HANDOFFS, timeout=30)
         warnings = mail_server.wait_for("managers@example.com", HANDOFFS, timeout=40)
-        time.sleep(4)  # room for a double to show up
+        # Both woke at each deadline; a second copy would follow its first within a pass.
+        time.sleep(2)
         warnings = mail_server.messages("managers@example.com")
     finally:
         for daemon in daemons:
             daemon.send_signal(signal.SIGTERM)
         codes = [daemon.wait(timeout=20) for daemon in daemons]
-    logs = "\n".join((tmp_path / f"daemon{i}.log").read_text() for i in (1, 2))
-    assert codes == [0, 0], logs
-    assert "Traceback" not in logs, logs
+    text = "\n".join(log.read_text() for log in logs)
+    assert codes == [0, 0], text
+    assert "Traceback" not in text, text
 
     assert len(warnings) == HANDOFFS, f"{len(warnings)} escalations for {HANDOFFS} tickets"
     assert len(mail_server.messages("jane@example.com")) == HANDOFFS  # one request each
     assert len(mail_server.messages("alice@example.com")) == HANDOFFS  # one receipt each
-    tickets = baton.cli_json("status", "--all")
+    tickets = baton.tickets(include_closed=True)
     assert len(tickets) == HANDOFFS
     assert {t["escalations"] for t in tickets} == {1}
     assert len(mail_server.messages("baton@example.com", "mailbaton/processed")) == HANDOFFS

@@ -40,7 +40,7 @@ def _thread_root(message: EmailMessage) -> bytes:
 
 
 def states(baton: Baton) -> dict[str, str]:
-    return {t["title"]: t["state"] for t in baton.cli_json("status", "--all")}
+    return {t["title"]: t["state"] for t in baton.tickets(include_closed=True)}
 
 
 ACCEPTS = [
@@ -82,11 +82,11 @@ def test_got_it_from_every_client_shape_and_language_accepts(baton: Baton) -> No
     # Outlook threads by Thread-Index: Alice's and Jane's mails share MB-1's root.
     assert _thread_root(first) == _thread_root(request_one)
     assert first["Thread-Topic"] == request_one["Thread-Topic"] == "Accept case 0"
-    one = baton.cli_json("show", "MB-1")
+    one = baton.ticket("MB-1")
     assert one["state"] == "accepted" and one["owner"] == "jane@example.com"
     assert one["accepted_at"] == "2026-11-23T10:12:00Z"
     assert any(e["kind"] == "accepted" and "jane@example.com" in e["detail"] for e in one["events"])
-    assert "jane@example.com" in baton.cli("status", "--all").stdout.split("accepted")[1]
+    assert "jane@example.com" in baton.cli_inline("status", "--all").stdout.split("accepted")[1]
 
 
 REFUSALS = [
@@ -104,7 +104,7 @@ def test_refuse_sends_it_back_to_the_thrower_with_the_reason(baton: Baton) -> No
         baton.server.deliver(mails.reply(requests[title], text, style=style, lang=lang))
     baton.run_pass(T0 + timedelta(minutes=30))
 
-    tickets = {t["title"]: t for t in baton.cli_json("status", "--all")}
+    tickets = {t["title"]: t for t in baton.tickets(include_closed=True)}
     for title, (_, _, _, reason) in zip(titles, REFUSALS, strict=True):
         assert tickets[title]["state"] == "refused", title
         assert tickets[title]["owner"] == "alice@example.com"
@@ -169,7 +169,7 @@ def test_a_late_reply_on_a_closed_ticket_gets_a_notice(baton: Baton) -> None:
     baton.server.deliver(mails.reply(request, "REFUSE: changed my mind"))
     baton.run_pass(T0 + timedelta(minutes=10))
 
-    ticket = baton.cli_json("show", "MB-1")
+    ticket = baton.ticket("MB-1")
     assert ticket["state"] == "accepted" and ticket["refusal_reason"] is None
     notices = [r for r in baton.server.messages("jane@example.com") if b"nothing changed" in r]
     assert len(notices) == 1
@@ -181,7 +181,7 @@ def test_thrower_can_cancel_from_the_receipt(baton: Baton) -> None:
     baton.server.deliver(mails.reply(receipt, "CANCEL", sender=mails.ALICE))
     baton.run_pass(T0 + timedelta(minutes=5))
 
-    ticket = baton.cli_json("show", "MB-1")
+    ticket = baton.ticket("MB-1")
     assert ticket["state"] == "cancelled" and ticket["owner"] == "alice@example.com"
     cancelled = [
         parse(r) for r in baton.server.messages("jane@example.com") if b"cancelled by" in r
@@ -201,7 +201,7 @@ def test_after_a_refusal_the_thrower_reroutes_the_same_ticket(baton: Baton) -> N
     )
     baton.run_pass(T0 + timedelta(minutes=10))
 
-    ticket = baton.cli_json("show", "MB-1")
+    ticket = baton.ticket("MB-1")
     assert ticket["state"] == "pending" and ticket["catcher"] == "bob@example.com"
     assert ticket["deadline"] == "2026-11-23T13:10:00Z"
     (bob_request,) = [parse(r) for r in baton.server.messages("bob@example.com")]

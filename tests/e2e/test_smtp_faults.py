@@ -17,8 +17,6 @@ from baton import Baton, make_baton, parse
 from servers import MailServer
 
 from mailbaton.app.sandbox import free_port
-from mailbaton.app.service import Service
-from mailbaton.config import load
 
 pytestmark = pytest.mark.e2e
 
@@ -78,9 +76,7 @@ def baton(
         .replace("timeout = 10\n\n[database]", "timeout = 2\n\n[database]")
     )
     b.config_path.write_text(config)
-    b.close()
-    b.settings = load(b.config_path)
-    b.service = Service.open(b.settings)
+    b.reload()
     yield b
     b.close()
 
@@ -95,9 +91,9 @@ def test_an_hour_long_outage_delays_mail_and_loses_nothing(
     assert baton.folder_counts()["INBOX"] == 0  # the decision is kept; mail waits
     for minutes in range(5, 61, 5):
         assert baton.run_pass(T0 + timedelta(minutes=minutes)).mail.sent == 0
-    (ticket,) = baton.cli_json("status")
+    (ticket,) = baton.tickets()
     assert ticket["mail_waiting"] == 2
-    assert "2 mail(s) waiting for the SMTP server" in baton.cli("status").stdout
+    assert "2 mail(s) waiting for the SMTP server" in baton.cli_inline("status").stdout
 
     controller.start()  # back at T0 + 60 min; backoff is capped at 10 min
     sent = [baton.run_pass(T0 + timedelta(minutes=m)).mail.sent for m in range(61, 72)]
@@ -141,9 +137,9 @@ def test_5xx_parks_the_mail_and_tells_the_thrower(
     subjects = sorted(str(m["Subject"]) for m in notices)
     assert len(notices) == 2  # the receipt, and one notice (not one per pass)
     assert any("could not reach jane@example.com" in s for s in subjects)
-    ticket = baton.cli_json("show", "MB-1")
+    ticket = baton.ticket("MB-1")
     assert ticket["mail_undeliverable"] == 1
-    assert "refused for good" in baton.cli("status").stdout
+    assert "refused for good" in baton.cli_inline("status").stdout
 
 
 def test_a_stalling_server_is_a_temporary_failure(

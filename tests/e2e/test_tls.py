@@ -135,12 +135,12 @@ def test_a_self_signed_smtp_server_is_refused_unless_verification_is_switched_of
     baton: Baton, smtps: int
 ) -> None:
     _smtp_to(baton, smtps)
-    done = baton.cli("check")
+    done = baton.cli_inline("check")
     assert done.returncode == 1
     assert "SMTP: FAILED" in done.stdout and "CERTIFICATE_VERIFY_FAILED" in done.stdout
 
     _smtp_to(baton, smtps, "verify_tls = false")
-    done = baton.cli("check")
+    done = baton.cli_inline("check")
     assert done.returncode == 0, done.stdout
     assert f"SMTP 127.0.0.1:{smtps} ok (TLS" in done.stdout
 
@@ -151,13 +151,13 @@ def test_a_self_signed_imap_server_is_refused_unless_verification_is_switched_of
     text = baton.config_path.read_text()
     mailbox = text.replace(f"port = {sandbox_server.imap_port}", f"port = {imaps}", 1)
     baton.config_path.write_text(mailbox.replace('security = "none"', 'security = "ssl"', 1))
-    done = baton.cli("check")
+    done = baton.cli_inline("check")
     assert done.returncode == 1
     assert "IMAP: FAILED" in done.stdout and "CERTIFICATE_VERIFY_FAILED" in done.stdout
 
     baton.config_path.write_text(
         mailbox.replace('security = "none"', 'security = "ssl"\nverify_tls = false', 1)
     )
-    done = baton.cli("check")
+    done = baton.cli_inline("check")
     assert done.returncode == 0, done.stdout
     assert f"IMAP 127.0.0.1:{imaps} ok" in done.stdout

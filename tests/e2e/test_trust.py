@@ -58,7 +58,7 @@ def test_auto_replies_on_a_ticket_thread_never_change_it_or_get_an_answer(baton:
     report = baton.run_pass(T0 + timedelta(minutes=5))
 
     assert [o.outcome for o in report.outcomes] == ["ignored"] * (len(MACHINE_HEADERS) + 2)
-    assert baton.cli_json("show", "MB-1")["state"] == "pending"
+    assert baton.ticket("MB-1")["state"] == "pending"
     assert len(baton.server.messages("jane@example.com")) == before
     assert baton.server.messages("mailer-daemon@example.com") == []
     assert report.mail.sent == 0
@@ -78,7 +78,7 @@ def test_a_bounced_request_tells_the_thrower_once(baton: Baton) -> None:
     assert len(notices) == 1
     assert "5.1.1" in body_text(notices[0]) and "jane@example.com" in body_text(notices[0])
     assert baton.server.messages("mailer-daemon@mx.partner.org") == []
-    events = [e["kind"] for e in baton.cli_json("show", "MB-1")["events"]]
+    events = [e["kind"] for e in baton.ticket("MB-1")["events"]]
     assert events.count("undeliverable") == 2
 
 
@@ -90,7 +90,7 @@ def test_one_rejection_per_sender_reason_and_day(baton: Baton) -> None:
     baton.server.deliver(mails.handoff(catcher=None))
     baton.run_pass(T0 + timedelta(days=1, seconds=1))
     assert len(baton.server.wait_for("alice@example.com", 2)) == 2
-    assert [t["state"] for t in baton.cli_json("status", "--all")] == ["rejected"] * 3
+    assert [t["state"] for t in baton.tickets(include_closed=True)] == ["rejected"] * 3
 
 
 def test_unclear_is_answered_once_a_day(baton: Baton) -> None:
@@ -152,12 +152,12 @@ def test_with_dmarc_required_unverified_replies_are_held_not_acted_on(
         report = baton.run_pass(T0 + timedelta(minutes=1))
         assert [o.outcome for o in report.outcomes] == ["failed", "failed"]
         assert "held for review" in report.outcomes[0].reason
-        assert baton.cli_json("show", "MB-1")["state"] == "pending"
+        assert baton.ticket("MB-1")["state"] == "pending"
         assert len(baton.server.messages("baton@example.com", "mailbaton/failed")) == 2
 
         baton.server.deliver(verified.encode() + mails.reply(request, "Got it"))
         baton.run_pass(T0 + timedelta(minutes=2))
-        assert baton.cli_json("show", "MB-1")["state"] == "accepted"
+        assert baton.ticket("MB-1")["state"] == "accepted"
     finally:
         baton.close()
 
@@ -173,7 +173,7 @@ def test_a_token_from_someone_elses_ticket_changes_nothing(
         # Jane answers Bob's request (its token in the address): she is not its catcher.
         baton.server.deliver(mails.reply(bobs, "Got it", sender=mails.JANE))
         baton.run_pass(T0 + timedelta(minutes=1))
-        assert baton.cli_json("show", "MB-1")["state"] == "pending"
+        assert baton.ticket("MB-1")["state"] == "pending"
         assert any(b"only Bob" in r for r in baton.server.messages("jane@example.com"))
     finally:
         baton.close()
@@ -201,7 +201,7 @@ def test_starttls_that_cannot_start_is_an_error_not_plaintext(
     # mail-devel offers no STARTTLS on either port.
     baton.config_path.write_text(config.replace('security = "none"', 'security = "starttls"'))
     try:
-        done = baton.cli("check")
+        done = baton.cli_inline("check")
         assert done.returncode == 1
         assert "IMAP: FAILED" in done.stdout and "SMTP: FAILED" in done.stdout
         baton.config_path.write_text(
@@ -211,10 +211,10 @@ def test_starttls_that_cannot_start_is_an_error_not_plaintext(
             )
         )
         sandbox_server.deliver(mails.handoff())
-        done = baton.cli("run", "--once")
-        assert done.returncode == 0, done.stderr
+        done = baton.cli_inline("run", "--once")
+        assert done.returncode == 0, done.stdout + done.stderr
         assert sandbox_server.messages("jane@example.com") == []  # nothing went out in clear
-        (ticket,) = baton.cli_json("status")
+        (ticket,) = baton.tickets()
         assert ticket["mail_waiting"] == 2
     finally:
         baton.close()

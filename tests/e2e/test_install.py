@@ -1,0 +1,102 @@
+"""A real (not editable) install into a fresh venv works with no templates folder configured."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from baton import ROOT
+
+# One xdist worker for the module: the venv is built once, for both tests.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("install")]
+
+# What an admin writes who keeps the shipped templates: no [templates] section at all.
+CONFIG = """\
+[mailbox]
+host = "127.0.0.1"
+username = "baton@example.com"
+password = "secret"
+address = "baton@example.com"
+
+[smtp]
+host = "127.0.0.1"
+
+[database]
+url = "sqlite:///{db}"
+"""
+SHIPPED = {
+    "accepted",
+    "all_clear",
+    "cancelled",
+    "escalation",
+    "not_catcher",
+    "not_pending",
+    "receipt",
+    "refused",
+    "rejection",
+    "reminder",
+    "request",
+    "unclear",
+    "undeliverable",
+}
+WHERE = """\
+import pathlib, mailbaton
+package = pathlib.Path(mailbaton.__file__).parent
+print(package)
+print(*sorted(p.stem for p in (package / "templates").glob("*.txt")))
+"""
+
+
+def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=300, check=False, cwd=cwd
+    )
+    assert done.returncode == 0, f"{args}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with mailbaton pip-installed from a copy of this checkout."""
+    base = tmp_path_factory.mktemp("install")
+    # A copy, so the build's build/ and *.egg-info do not land in the checkout.
+    source = base / "source"
+    shutil.copytree(
+        ROOT / "mailbaton", source / "mailbaton", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    target = base / "venv"
+    # This venv's pip installs into the new one (`--python`): the same install, without
+    # the seconds ensurepip needs to put a pip of its own there first.
+    _run(sys.executable, "-m", "venv", "--without-pip", target, cwd=base)
+    python = target / "bin" / "python"
+    _run(sys.executable, "-m", "pip", "--python", python, "install", "-q", source, cwd=base)
+    return target
+
+
+def test_the_installed_package_carries_its_templates(venv: Path, tmp_path: Path) -> None:
+    done = _run(venv / "bin" / "python", "-c", WHERE, cwd=tmp_path)
+    package, names = done.stdout.splitlines()
+    assert Path(package).is_relative_to(venv), f"imported from {package}, not the new venv"
+    assert "site-packages" in Path(package).parts
+    assert set(names.split()) == SHIPPED
+
+
+def test_templates_check_passes_with_no_templates_folder_configured(
+    venv: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG.format(db=(tmp_path / "mailbaton.db").as_posix()))
+    mailbaton = venv / "bin" / "mailbaton"
+
+    checked = _run(mailbaton, "-c", config, "templates", "check", cwd=tmp_path)
+    assert checked.stdout.strip() == f"{len(SHIPPED)} templates ok (shipped defaults)"
+    listed = _run(mailbaton, "-c", config, "templates", "list", cwd=tmp_path)
+    assert {line.split()[0] for line in listed.stdout.splitlines()} == SHIPPED
+    # The schema migrations ship too: the first command that opens the database creates it.
+    status = _run(mailbaton, "-c", config, "status", "--json", cwd=tmp_path)
+    assert status.stdout.strip() == "[]"
