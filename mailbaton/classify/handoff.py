@@ -20,6 +20,7 @@ __all__ = [
     "parse_catchers",
     "read_fields",
     "read_handoff",
+    "split_body",
     "too_large",
 ]
 
@@ -41,21 +42,41 @@ _NO = {"no", "n", "false", "nein", "non", "0", "not attached", "no, not attached
 
 def read_fields(text: str) -> list[tuple[str, str]]:
     """The `Field: value` lines the body starts with, in order; names normalised."""
+    return split_body(text)[0]
+
+
+def split_body(text: str) -> tuple[list[tuple[str, str]], str]:
+    """The leading `Field: value` lines, and the thrower's message: every other line, as
+    written (up to a `-- ` signature), with its paragraphs kept."""
     found: list[tuple[str, str]] = []
+    kept: list[str] = []
     skipped = 0
+    reading = True
     for line in text.replace("\r", "").split("\n"):
-        if not line.strip():
-            continue
-        match = _FIELD_LINE.match(line)
+        if line.rstrip() == "--":
+            break
+        match = _FIELD_LINE.match(line) if reading and line.strip() else None
         if match is None:
-            skipped += 1
-            # A greeting may come before the fields; prose after them ends them.
-            if found or skipped > 3:
-                break
+            kept.append(line.rstrip())
+            if line.strip():
+                skipped += 1
+                # A greeting may come before the fields; prose after them ends them.
+                reading = reading and not found and skipped <= 3
             continue
         name = re.sub(r"\s+", " ", match.group(1)).strip(" ?").lower()
         found.append((FIELD_ALIASES.get(name, name), match.group(2)))
-    return found
+    return found, _tidy(kept)
+
+
+def _tidy(lines: list[str]) -> str:
+    """Blank lines at either end dropped, runs of blank lines made one."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
 
 
 def _catcher(
@@ -82,7 +103,8 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
     kept: dict[str, str] = {}
     catcher_values: list[str] = []
     attached_values: list[str] = []
-    for name, value in read_fields(mail.text):
+    fields, message = split_body(mail.text)
+    for name, value in fields:
         if name == "catcher":
             catcher_values.append(value)
         elif name == "attached":
@@ -100,7 +122,8 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
         reasons.append(Reason("no_attachment", {"inline_images": str(mail.inline_images)}))
 
     if reasons or catcher is None:
-        return Rejection(thrower, title, tuple(reasons), kept)
+        catchers = tuple(c for value in catcher_values for c in parse_catchers(value))
+        return Rejection(thrower, title, tuple(reasons), kept, catchers, message)
     return NewHandoff(
         thrower=thrower,
         catcher=catcher,
@@ -110,6 +133,7 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
         notes=kept.get("notes") or None,
         fields=kept,
         attachments=mail.attachments,
+        message=message,
     )
 
 

@@ -42,6 +42,9 @@ class Rejection:
     title: str
     reasons: tuple[Reason, ...]
     fields: dict[str, str]
+    # Whoever the Catcher: lines named, so the example to copy can use the thrower's own.
+    catchers: tuple[Address, ...] = ()
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class NewHandoff:
     notes: str | None
     fields: dict[str, str]
     attachments: tuple[Attachment, ...]
+    # The thrower's own words: everything in the body that is not a `Field: value` line.
+    message: str = ""
 
 
 @dataclass(frozen=True)

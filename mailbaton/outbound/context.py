@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mailbaton.classify.handoff import Rejection
 from mailbaton.clock import as_utc, humanize
 from mailbaton.config import Settings
+from mailbaton.outbound.due import due_dates, is_past
+from mailbaton.outbound.people import first_name, person_name, usable_name
 from mailbaton.store.models import Ticket
+
+__all__ = [
+    "KNOWN_FIELDS",
+    "display",
+    "first_name",
+    "mail_context",
+    "person_name",
+    "rejection_context",
+    "ticket_context",
+]
 
 KNOWN_FIELDS = ("title", "due", "notes", "catcher", "attached")
 
 
-def first_name(name: str, addr: str) -> str:
-    return name.split()[0].strip(",") if name.strip() else addr
-
-
 def display(name: str, addr: str) -> str:
-    return f"{name} <{addr}>" if name else addr
+    """'Jane Doe <jane@example.com>' for a line that shows the address too."""
+    return f"{person_name(name, addr)} <{addr}>" if addr else usable_name(name)
 
 
 def ticket_context(ticket: Ticket) -> dict[str, Any]:
@@ -30,15 +39,19 @@ def ticket_context(ticket: Ticket) -> dict[str, Any]:
         "state": ticket.state,
         "title": ticket.title,
         "thrower": ticket.thrower,
-        "thrower_name": ticket.thrower_name or ticket.thrower,
+        "thrower_name": person_name(ticket.thrower_name, ticket.thrower),
         "thrower_display": display(ticket.thrower_name, ticket.thrower),
         "thrower_first": first_name(ticket.thrower_name, ticket.thrower),
         "catcher": ticket.catcher or "",
-        "catcher_name": ticket.catcher_name or ticket.catcher or "",
+        "catcher_name": person_name(ticket.catcher_name, ticket.catcher or ""),
         "catcher_display": display(ticket.catcher_name, ticket.catcher or ""),
         "catcher_first": first_name(ticket.catcher_name, ticket.catcher or ""),
         "due": ticket.due,
+        # Judged against the day the ticket opened: a Due that was fine then is not "late".
+        "due_past": is_past(ticket.due, as_utc(ticket.created_at).date()),
         "notes": ticket.notes,
+        "message": ticket.message or "",
+        "cancel_reason": ticket.cancel_reason or None,
         "extra_fields": [(k, v) for k, v in fields.items() if k not in KNOWN_FIELDS],
         "files": [a.filename for a in ticket.attachments],
         "created_at": ticket.created_at,
@@ -55,28 +68,50 @@ def mail_context(
         "shared_address": shared_address,
         "elapsed": humanize(now - as_utc(ticket.created_at)),
         "refusal_reason": ticket.refusal_reason,
+        # Set on a re-routed request: {"catcher_name": ..., "reason": ...} of who refused.
+        "previous": None,
         **extra,
     }
 
 
-def example_values(rejection: Rejection, settings: Settings) -> dict[str, str]:
-    """A filled-in handoff the thrower can copy, reusing what they already wrote."""
+def example_values(rejection: Rejection, settings: Settings, today: date) -> dict[str, str]:
+    """A filled-in handoff the thrower can copy, made of what they already wrote: the catcher
+    they named (when that one is fine), their title and notes, their Due if it is ahead."""
     domain = (settings.protocol.allowed_domains or ("example.com",))[0]
     title = rejection.title if rejection.title != "(no title)" else ""
+    due = rejection.fields.get("due") or ""
+    if not due or is_past(due, today + timedelta(days=1)) or not due_dates(due, today):
+        due = (today + timedelta(days=7)).isoformat()
     return {
-        "catcher": f"Jane Doe <jane.doe@{domain}>",
-        "title": title or "Acme Corp - $50,000 contract ready to countersign",
-        "due": rejection.fields.get("due") or "2026-11-27",
-        "notes": rejection.fields.get("notes") or "customer expects a call on Friday",
+        "catcher": _example_catcher(rejection, domain),
+        "title": title or "what you are handing over, in a few words",
+        "due": due,
+        "notes": rejection.fields.get("notes") or "",
     }
 
 
-def rejection_context(ref: str, rejection: Rejection, settings: Settings) -> dict[str, Any]:
+def _example_catcher(rejection: Rejection, domain: str) -> str:
+    """The catcher they named, unless that one is the mistake; then a blank to fill in."""
+    bad = {r.params.get("address") for r in rejection.reasons if r.code.startswith("catcher_")}
+    for catcher in rejection.catchers:
+        if catcher.addr and catcher.addr not in bad and "@" in catcher.addr:
+            return display(catcher.name, catcher.addr)
+        name = usable_name(catcher.name) or usable_name(catcher.addr)
+        # "Catcher: Jane Doe" with no address: their own person, with the address to add.
+        if name and "@" not in catcher.addr and " " in name.strip():
+            local = ".".join(name.lower().split())
+            return f"{name} <{local}@{domain}>"
+    return f"Full Name <first.last@{domain}>"
+
+
+def rejection_context(
+    ref: str, rejection: Rejection, settings: Settings, today: date
+) -> dict[str, Any]:
     """The rejection template's extras: every reason with its details, and an example."""
     return {
         "ref": ref,
         "title": rejection.title,
         "thrower_name": first_name(rejection.thrower.name, rejection.thrower.addr),
         "reasons": [{"code": r.code, "params": r.params} for r in rejection.reasons],
-        "example": example_values(rejection, settings),
+        "example": example_values(rejection, settings, today),
     }

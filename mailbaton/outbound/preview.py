@@ -26,6 +26,10 @@ def sample(settings: Settings) -> Ticket:
         catcher_name="Jane Doe",
         due="2026-11-27",
         notes="customer expects a call on Friday",
+        message=(
+            "Hi Jane,\n\nplease countersign and call them before Friday; "
+            "they asked for the signed copy by mail.\n\nThanks,\nAlice"
+        ),
         fields_json=json.dumps({"account": "ACME-0042"}),
         created_at=CREATED,
         deadline=CREATED + settings.escalation.after,
@@ -43,29 +47,58 @@ def sample_ticket(settings: Settings) -> dict[str, Any]:
 
 def sample_context(name: str, settings: Settings) -> dict[str, Any]:
     ticket = sample(settings)
+    if name == "cancelled":
+        ticket.cancel_reason = "the customer signed the old version after all"
     # 1 h 12 min after opening: long enough that "elapsed" shows both units.
     context = mail_context(ticket, settings.mailbox.address, CREATED + timedelta(minutes=72))
     if name == "rejection":
-        domain = (settings.protocol.allowed_domains or ("example.com",))[0]
-        context.update(
-            ref=f"{settings.protocol.ticket_prefix}-R7",
-            title="Acme contract",
-            thrower_name="Alice",
-            reasons=[
-                {"code": "catcher_role", "params": {"address": f"sales@{domain}"}},
-                {"code": "no_attachment", "params": {"inline_images": "1"}},
-            ],
-            example={
-                "catcher": f"Jane Doe <jane.doe@{domain}>",
-                "title": "Acme contract",
-                "due": "2026-11-27",
-                "notes": "customer expects a call on Friday",
-            },
-        )
+        context.update(_rejection_sample(settings))
     context.update(level=1, due_at=ticket.deadline, from_side="Sales", to_side="Ops")
     context.update(
         failed_kind="request",
         failed_to="jane@example.com",
         problem="5.1.1 <jane@example.com>: Recipient address rejected",
     )
+    context.update(
+        verdict="accept",
+        manager_name="Maria Lopez",
+        note="Got it, I'll chase Jane today.",
+        announce_at=ticket.next_escalation_at or ticket.deadline,
+    )
     return context
+
+
+def _rejection_sample(settings: Settings) -> dict[str, Any]:
+    domain = (settings.protocol.allowed_domains or ("example.com",))[0]
+    return {
+        "ref": f"{settings.protocol.ticket_prefix}-R7",
+        "title": "Acme contract",
+        "thrower_name": "Alice",
+        "reasons": [
+            {"code": "catcher_role", "params": {"address": f"sales@{domain}"}},
+            {"code": "no_attachment", "params": {"inline_images": "1"}},
+        ],
+        # What example_values makes of that handoff: their title, a blank for the
+        # catcher they got wrong, a due date ahead, no notes since they wrote none.
+        "example": {
+            "catcher": f"Full Name <first.last@{domain}>",
+            "title": "Acme contract",
+            "due": (CREATED + timedelta(days=7)).date().isoformat(),
+            "notes": "",
+        },
+    }
+
+
+def sample_variants(name: str, settings: Settings) -> dict[str, dict[str, Any]]:
+    """The other faces of one mail, for previews and screenshots: a re-routed request, a
+    confirmed refusal, a past Due date."""
+    base = sample_context(name, settings)
+    variants: dict[str, dict[str, Any]] = {}
+    if name in ("request", "receipt"):
+        previous = {"catcher_name": "Bob Stone", "reason": "no capacity this week, ask Jane"}
+        variants["rerouted"] = {**base, "previous": previous}
+        late = {**base["ticket"], "due": "2026-11-20", "due_past": True}
+        variants["due_past"] = {**base, "ticket": late}
+    if name == "confirmed":
+        variants["refuse"] = {**base, "verdict": "refuse"}
+    return variants

@@ -96,6 +96,8 @@ class Ticket(Base):
     catcher_name: Mapped[str] = mapped_column(Text, default="")
     due: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The thrower's free text: every line of the handoff that is not a `Field: value` line.
+    message: Mapped[str] = mapped_column(Text, default="")
     fields_json: Mapped[str] = mapped_column(Text, default="{}")
     reply_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     handoff_message_id: Mapped[str | None] = mapped_column(String(400), index=True)
@@ -105,6 +107,7 @@ class Ticket(Base):
     refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     # Deadlines are columns swept by a query; set when the ticket opens (or is re-routed),
     # so a later config change does not move them.
@@ -164,6 +167,8 @@ class Inbound(Base):
     uid: Mapped[int | None] = mapped_column(BigInteger)
     message_key: Mapped[str] = mapped_column(String(400), index=True)
     sender: Mapped[str] = mapped_column(String(320), default="")
+    # The From display name: how mailbaton names a person who never gave a name in a handoff.
+    sender_name: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(Text, default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -177,7 +182,10 @@ class Outbox(Base):
     """A mail to send, complete with its bytes, committed with the change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_answer_to", "answer_to", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
@@ -195,6 +203,8 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # "rejection:alice@example.com:no_catcher": at most one such notice per day.
     dedupe_key: Mapped[str | None] = mapped_column(String(400), index=True)
+    # Set on an answer to a person's mail: their address, for the answers-per-sender ceiling.
+    answer_to: Mapped[str | None] = mapped_column(String(320))
 
 
 class Counter(Base):

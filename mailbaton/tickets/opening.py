@@ -34,6 +34,7 @@ def open_ticket(turn: Turn, handoff: NewHandoff) -> Ticket:
         catcher_name=handoff.catcher.name,
         due=handoff.due,
         notes=handoff.notes,
+        message=handoff.message,
         fields_json=json.dumps(handoff.fields, ensure_ascii=False),
         reply_token=secrets.token_hex(6),
         handoff_message_id=(mail.message_id or "")[:400] or None,
@@ -84,7 +85,7 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
         rejection.thrower,
         "rejection",
         mail,
-        extra=rejection_context(ticket.ref, rejection, settings),
+        extra=rejection_context(ticket.ref, rejection, settings, turn.now.date()),
         dedupe_key=f"rejection:{rejection.thrower.addr}:{','.join(sorted(set(codes)))}",
     )
     write(turn, ticket, notices)
