@@ -5,11 +5,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from servers import DovecotServer, MailDevelServer, MailServer, find_dovecot
 
 DOVECOT_MISSING = "dovecot not installed: apt-get install dovecot-imapd"
+T = TypeVar("T")
+
+
+def _start(start: Callable[[], T], attempts: int = 3) -> T:
+    """Start a server, and again if that fails: under pytest-xdist two workers pick their
+    ports at the same moment, and may now and then be handed the same free one."""
+    for _ in range(attempts - 1):
+        try:
+            return start()
+        except (RuntimeError, OSError):  # SandboxError is a RuntimeError
+            continue
+    return start()
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -19,14 +32,15 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-# Servers start once per session (mail-devel ~0.7 s, Dovecot ~0.1 s) and are emptied
-# before every test by the function-scoped fixtures below.
+# Servers start once per session (mail-devel ~0.7 s, Dovecot ~0.1 s; under pytest-xdist
+# once per worker, each on ports of its own) and are emptied before every test by the
+# function-scoped fixtures below.
 
 
 @pytest.fixture(scope="session")
 def _mail_devel_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailDevelServer]:
     log = tmp_path_factory.mktemp("mail-devel") / "mail-devel.log"
-    server = MailDevelServer.start(log_path=log)
+    server = _start(lambda: MailDevelServer.start(log_path=log))
     yield server
     server.stop()
 
@@ -36,7 +50,7 @@ def _dovecot_session() -> Iterator[DovecotServer]:
     binary = find_dovecot()
     if binary is None:
         _skip_or_fail(DOVECOT_MISSING)
-    server = DovecotServer.start(binary)
+    server = _start(lambda: DovecotServer.start(binary))
     yield server
     server.stop()
 
@@ -69,7 +83,7 @@ def dovecot_factory() -> Iterator[Callable[..., DovecotServer]]:
     started: list[DovecotServer] = []
 
     def start(extra_conf: str = "") -> DovecotServer:
-        server = DovecotServer.start(binary, extra_conf=extra_conf)
+        server = _start(lambda: DovecotServer.start(binary, extra_conf=extra_conf))
         started.append(server)
         return server
 

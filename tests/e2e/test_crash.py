@@ -128,7 +128,7 @@ class Daemons:
     def __init__(self, config: Path, log: Path) -> None:
         self.config = config
         self.log = log
-        self.spare = self._warm()
+        self.spare: subprocess.Popen[bytes] | None = self._warm()
 
     def _warm(self) -> subprocess.Popen[bytes]:
         with self.log.open("ab") as out:  # the child keeps its own copy of the descriptor
@@ -432,7 +432,7 @@ def _ledger(db: Path) -> dict[str, str]:
     return {f"<{str(key).removeprefix('mid:')}>": str(outcome) for key, outcome in rows}
 
 
-STOP_BATCH = 40
+STOP_BATCH = 20
 ESCALATED = r"mailbaton\.[\w.]*outbox: sent escalation "
 MANAGERS = "managers@example.com"
 
@@ -443,9 +443,9 @@ def test_sigterm_mid_pass_leaves_nothing_half_done(
 ) -> None:
     """SIGTERM while the daemon works: exit 0, the pass in hand finished, nothing half-done.
 
-    "intake": the stop comes after the 2nd of 40 handoffs was decided. "sending": the
-    40 tickets escalate 8 s after they opened, and the stop comes after the 2nd of those
-    40 warnings left, in a pass the daemon's scheduler started (its INBOX is quiet then).
+    "intake": the stop comes after the 2nd of 20 handoffs was decided. "sending": the
+    20 tickets escalate 8 s after they opened, and the stop comes after the 2nd of those
+    20 warnings left, in a pass the daemon's scheduler started (its INBOX is quiet then).
     """
     baton = make_baton(mail_server, tmp_path)
     baton.close()
