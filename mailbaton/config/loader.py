@@ -6,7 +6,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import Field
+from dataclasses import Field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,6 +74,7 @@ def from_dict(
     departments = reader.departments(tables)
     templates = reader.section(TemplatesSettings, tables, "templates")
     _check_sign_in(reader, (mailbox, smtp), oauth2)
+    mailbox, smtp = _with_oauth2(mailbox, smtp, oauth2)
     _check_schedule(reader, escalation)
     if reader.problems:
         raise ConfigError(reader.problems)
@@ -204,6 +205,55 @@ def _check_sign_in(
             "oauth2.client_secret_env",
             f'environment variable {variable} is not set; set it, or use certificate = "..."',
         )
+    for where, problem in _oauth2_gaps(oauth2):
+        reader.fail(where, problem)
+
+
+def _with_oauth2(
+    mailbox: MailboxSettings, smtp: SmtpSettings, oauth2: OAuth2Settings
+) -> tuple[MailboxSettings, SmtpSettings]:
+    """Each connection made from these settings can sign in; XOAUTH2 on SMTP always names
+    a user, the mailbox's unless smtp.username says otherwise."""
+    if smtp.auth == "oauth2" and not smtp.username:
+        smtp = replace(smtp, username=mailbox.username)
+    return replace(mailbox, oauth2=oauth2), replace(smtp, oauth2=oauth2)
+
+
+def _oauth2_gaps(oauth2: OAuth2Settings) -> list[tuple[str, str]]:
+    """What a provider needs that the table lacks, and a token cache others can read."""
+    gaps: list[tuple[str, str]] = []
+    if oauth2.provider == "microsoft":
+        if not oauth2.client_id:
+            gaps.append(("oauth2.client_id", "is missing; expected the app's (client) id"))
+        app_only = oauth2.token_cache is None
+        if app_only and not oauth2.tenant:
+            gaps.append(("oauth2.tenant", 'is missing; expected e.g. "contoso.onmicrosoft.com"'))
+        if app_only and not (oauth2.client_secret_env or oauth2.certificate):
+            gaps.append(
+                (
+                    "oauth2.client_secret_env",
+                    "is missing; the app signs in with a secret (client_secret_env) or a "
+                    "certificate, or set token_cache for a person's sign-in (auth login)",
+                )
+            )
+    if oauth2.provider == "google" and not (oauth2.service_account_file or oauth2.token_cache):
+        gaps.append(
+            (
+                "oauth2.service_account_file",
+                "is missing; expected the service account's key (JSON), or token_cache",
+            )
+        )
+    cache = oauth2.token_cache
+    if cache is not None and cache.exists() and cache.stat().st_mode & 0o077:
+        mode = cache.stat().st_mode & 0o777
+        gaps.append(
+            (
+                "oauth2.token_cache",
+                f"{cache} can be read by others (mode {mode:04o}); it holds a refresh token: "
+                f"chmod 600 {cache}",
+            )
+        )
+    return gaps
 
 
 def _check_schedule(reader: _Reader, escalation: EscalationSettings) -> None:

@@ -71,6 +71,9 @@ class MailboxSettings:
     idle_renew: timedelta = key(
         k.DURATION, "5m", "re-issue IDLE this often; servers drop long-idle sessions"
     )
+    # Not a key: the loader hands the [oauth2] table here where auth = "oauth2", so every
+    # connection made from these settings can sign in.
+    oauth2: OAuth2Settings | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class SmtpSettings:
     verify_tls: bool = key(k.BOOL, True, "check the server's certificate")
     timeout: float = key(k.SECONDS, 30, "seconds for any one SMTP exchange")
     from_name: str = key(k.TEXT, "mailbaton", "display name on every mail sent")
+    # Not a key: the loader hands the [oauth2] table here where auth = "oauth2", so every
+    # connection made from these settings can sign in.
+    oauth2: OAuth2Settings | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

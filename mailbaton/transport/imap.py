@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from typing import Self
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientError, LoginError
 
 from mailbaton.config import MailboxSettings
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome
+from mailbaton.transport.auth import SignInProblem, server_refused, token_source, xoauth2
 from mailbaton.transport.base import Incoming, Transient
 from mailbaton.transport.tls import tls_context
 
@@ -76,9 +77,12 @@ class Inbox:
             if s.security == "starttls":
                 # Never fall back to plaintext: a failed STARTTLS is an error.
                 client.starttls(context)
-            client.login(s.username, s.password)
+            sign_in(client, s)
             self.capabilities = frozenset(c.decode().upper() for c in client.capabilities())
             self.delimiter = self._find_delimiter(client)
+        except SignInProblem:
+            _shutdown(client)
+            raise
         except (OSError, IMAPClientError, ssl.SSLError) as error:
             _shutdown(client)
             raise InboxError(
@@ -201,6 +205,35 @@ class Inbox:
         client, self.client = self.client, None
         if client is not None:
             _shutdown(client)
+
+
+def sign_in(client: IMAPClient, s: MailboxSettings) -> None:
+    """LOGIN with the password, or AUTHENTICATE XOAUTH2 with a token; a refused token is
+    replaced by a fresh one once (it may have been revoked or expired early)."""
+    if s.auth != "oauth2" or s.oauth2 is None:
+        client.login(s.username, s.password)
+        return
+    source = token_source(s.oauth2, s.username)
+    for last in (False, True):
+        token = source.token()
+        try:
+            client.sasl_login("XOAUTH2", _Answers(xoauth2(s.username, token.value)))
+            return
+        except LoginError as error:
+            source.refused(token)
+            if last:
+                raise server_refused("IMAP", s.username, str(error), token) from None
+
+
+class _Answers:
+    """First the credentials; to an error challenge an empty line, as RFC 7628 asks."""
+
+    def __init__(self, first: bytes) -> None:
+        self.next = first
+
+    def __call__(self, challenge: bytes) -> bytes:
+        answer, self.next = self.next, b""
+        return answer
 
 
 def _shutdown(client: IMAPClient) -> None:

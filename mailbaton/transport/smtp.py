@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 import aiosmtplib
 
 from mailbaton.config import SmtpSettings
+from mailbaton.transport.auth import SignInProblem, server_refused, token_source
 from mailbaton.transport.base import Permanent, Transient, TransportError
 from mailbaton.transport.tls import tls_context
 
@@ -49,7 +51,10 @@ class SmtpSender:
         try:
             await client.connect()
             if s.username:
-                await client.login(s.username, s.password)
+                await sign_in(client, s)
+        except SignInProblem:
+            client.close()
+            raise
         except (aiosmtplib.SMTPException, OSError) as error:
             client.close()
             raise Transient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
@@ -84,6 +89,26 @@ class SmtpSender:
             refused = ", ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in errors.items())
             return f"{answer}; refused: {refused}"
         return answer
+
+
+async def sign_in(client: aiosmtplib.SMTP, s: SmtpSettings) -> None:
+    """AUTH with the password, or AUTH XOAUTH2 with a token; a refused token is replaced by
+    a fresh one once (it may have been revoked or expired early)."""
+    if s.auth != "oauth2" or s.oauth2 is None:
+        await client.login(s.username, s.password)
+        return
+    source = token_source(s.oauth2, s.username)
+    for last in (False, True):
+        # The provider may block on the network or a command: not on the event loop.
+        token = await asyncio.to_thread(source.token)
+        try:
+            await client.auth_xoauth2(s.username, token.value)
+            return
+        except aiosmtplib.SMTPAuthenticationError as error:
+            source.refused(token)
+            if last:
+                said = f"{error.code} {error.message}"
+                raise server_refused("SMTP", s.username, said, token) from None
 
 
 def _by_code(code: int, text: str) -> TransportError:

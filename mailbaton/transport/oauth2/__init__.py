@@ -1,0 +1,1 @@
+"""Where access tokens come from: one module per provider (Microsoft, Google, a command)."""
