@@ -87,6 +87,7 @@ def _entry(mail: ParsedMail | None, raw: bytes) -> ledger.Entry:
     return ledger.Entry(
         message_key=ledger.message_key(mail.message_id if mail else None, raw),
         sender=mail.from_.addr if mail and mail.from_ else "",
+        sender_name=mail.from_.name if mail and mail.from_ else "",
         subject=mail.subject if mail else "",
         size=len(raw),
     )

@@ -3,6 +3,7 @@ and a line on the ticket's timeline."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address as HeaderAddress
@@ -17,6 +18,8 @@ from mailbaton.outbound.compose import FileToSend, OutlookThread
 from mailbaton.outbound.context import mail_context
 from mailbaton.outbound.desk import Desk, header_address
 from mailbaton.store.models import Event, Ticket
+
+log = logging.getLogger(__name__)
 
 
 class Auto(StrEnum):
@@ -64,13 +67,25 @@ def answer(
     return (notice,)
 
 
+def over_ceiling(session: Session, desk: Desk, notice: Notice, now: datetime) -> str | None:
+    """Why this answer is held: its person already had max_answers_per_sender answers this
+    hour (a loop with something that is not a machine by its headers, or a flood)."""
+    if notice.auto is not Auto.REPLIED or not notice.to:
+        return None
+    ceiling = desk.settings.protocol.max_answers_per_sender
+    if outbox.answers_to(session, notice.to[0].addr_spec.lower(), now) < ceiling:
+        return None
+    return f"over {ceiling} answers an hour to {notice.to[0].addr_spec.lower()}"
+
+
 def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: datetime) -> bool:
-    """Queues `notice` about `ticket`; False (and only a timeline line) if its dedupe key
-    was already used today."""
+    """Queues `notice` about `ticket`; False if it is not sent: its dedupe key was already
+    used today (a timeline line), or it is an answer over the ceiling (kept, held)."""
     if notice.dedupe_key is not None and outbox.sent_recently(session, notice.dedupe_key, now):
         detail = f"{notice.kind}: already sent today"
         session.add(Event(ticket=ticket, at=now, kind="mail not sent", detail=detail))
         return False
+    held = over_ceiling(session, desk, notice, now)
     message = desk.composer.build(
         notice.kind,
         mail_context(ticket, desk.settings.mailbox.address, now, **notice.extra),
@@ -93,5 +108,9 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         now=now,
         ticket=ticket,
         dedupe_key=notice.dedupe_key,
+        answer_to=notice.to[0].addr_spec.lower() if notice.auto is Auto.REPLIED else None,
+        held=held,
     )
-    return True
+    if held:
+        log.warning("%s: %s held: %s", ticket.ref, notice.kind, held)
+    return held is None

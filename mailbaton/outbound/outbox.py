@@ -12,7 +12,7 @@ from email.policy import SMTP
 from email.policy import default as default_policy
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mailbaton.outbound.compose import bare_id
@@ -29,6 +29,8 @@ class MailState(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     PARKED = "parked"
+    # Over protocol.max_answers_per_sender: kept, never sent (a loop, or a flood).
+    HELD = "held"
 
 
 # While one worker sends a row, others leave it alone; after this, a crashed
@@ -48,7 +50,10 @@ def enqueue(
     now: datetime,
     ticket: Ticket | None = None,
     dedupe_key: str | None = None,
+    answer_to: str | None = None,
+    held: str | None = None,
 ) -> Outbox:
+    """Queues `message`; with `held` (why), keeps it unsent and says so on the timeline."""
     recipients = [addr.addr_spec for addr in message["To"].addresses]
     row = Outbox(
         ticket_id=ticket.id if ticket is not None else None,
@@ -58,23 +63,50 @@ def enqueue(
         rcpt_json=json.dumps(recipients),
         subject=str(message["Subject"]),
         raw=message.as_bytes(policy=SMTP),
-        state=MailState.QUEUED,
+        state=MailState.HELD if held else MailState.QUEUED,
         attempts=0,
         created_at=now,
         next_attempt_at=now,
         dedupe_key=dedupe_key,
+        answer_to=answer_to,
+        last_error=held,
     )
     session.add(row)
     if ticket is not None:
-        session.add(
-            Event(
-                ticket=ticket,
-                at=now,
-                kind="mail queued",
-                detail=f"{kind} to {', '.join(recipients)}",
-            )
+        to = ", ".join(recipients)
+        kind_, detail = (
+            ("answer held", f"{kind} to {to}: {held}")
+            if held
+            else ("mail queued", f"{kind} to {to}")
         )
+        session.add(Event(ticket=ticket, at=now, kind=kind_, detail=detail))
     return row
+
+
+def answers_to(session: Session, address: str, now: datetime) -> int:
+    """Answers queued (not held) to `address` in the last hour: the loop ceiling counts these."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(Outbox)
+        .where(
+            Outbox.answer_to == address,
+            Outbox.state != MailState.HELD,
+            Outbox.created_at > now - timedelta(hours=1),
+        )
+    )
+    return int(found or 0)
+
+
+def held_answers(
+    session: Session, now: datetime, within: timedelta = timedelta(days=1)
+) -> dict[str, int]:
+    """Per address: answers held back by the ceiling lately (what `status` reports)."""
+    rows = session.execute(
+        select(Outbox.answer_to, func.count())
+        .where(Outbox.state == MailState.HELD, Outbox.created_at > now - within)
+        .group_by(Outbox.answer_to)
+    ).all()
+    return {address: count for address, count in rows if address}
 
 
 def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:

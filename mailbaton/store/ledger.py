@@ -31,6 +31,7 @@ class Entry:
     sender: str
     subject: str
     size: int
+    sender_name: str = ""
 
 
 def message_key(message_id: str | None, raw: bytes) -> str:
@@ -93,6 +94,7 @@ def record(
             uid=source.uid,
             message_key=entry.message_key,
             sender=entry.sender[:320],
+            sender_name=entry.sender_name[:200],
             subject=entry.subject,
             size=entry.size,
             received_at=now,

@@ -38,22 +38,36 @@ def to_thrower(
 
 
 def request_and_receipt(
-    ticket: Ticket, mail: ParsedMail, *, catcher: HeaderAddress | None = None
+    ticket: Ticket,
+    mail: ParsedMail,
+    *,
+    catcher: HeaderAddress | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[Notice, Notice]:
     """The catcher (the ticket's, or a new one) gets the files and how to answer; the
-    thrower learns it is still theirs."""
-    files = tuple(FileToSend(a.filename, a.content_type, a.data) for a in ticket.attachments)
-    request = Notice("request", (catcher or catcher_address(ticket),), files=files)
+    thrower learns it is still theirs. `extra` goes to both (e.g. `previous`)."""
+    request = request_to(ticket, catcher or catcher_address(ticket), extra)
     receipt = Notice(
         "receipt",
         (thrower_address(ticket),),
         in_reply_to=mail.message_id,
         references=tuple(mail.references),
         auto=Auto.REPLIED,
+        extra=dict(extra or {}),
     )
     return request, receipt
 
 
-def all_clear_to(warned: list[str]) -> Notice:
+def request_to(
+    ticket: Ticket, catcher: HeaderAddress, extra: dict[str, Any] | None = None
+) -> Notice:
+    """The request: what, from whom, the thrower's words and files, how to answer."""
+    files = tuple(FileToSend(a.filename, a.content_type, a.data) for a in ticket.attachments)
+    return Notice("request", (catcher,), files=files, extra=dict(extra or {}))
+
+
+def all_clear_to(warned: list[str], first_warning: str | None = None) -> Notice:
     """Everyone who was warned about a stuck ticket hears that it moved."""
-    return Notice("all_clear", tuple(header_address("", address) for address in warned))
+    to = tuple(header_address("", address) for address in warned)
+    thread = (first_warning,) if first_warning else ()
+    return Notice("all_clear", to, in_reply_to=first_warning, references=thread)

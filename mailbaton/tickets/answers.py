@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mailbaton.classify.handoff import check_catcher, parse_catchers
+from mailbaton.classify.cancelling import cancel_reason
 from mailbaton.classify.verdicts import catcher_line, read_verdict
-from mailbaton.mail.records import Address, ParsedMail
+from mailbaton.mail.records import ParsedMail
 from mailbaton.outbound.desk import header_address
 from mailbaton.outbound.notices import Notice, answer
 from mailbaton.outbound.outbox import sent_texts
@@ -18,7 +18,9 @@ from mailbaton.tickets.addressing import (
     request_and_receipt,
     to_thrower,
 )
-from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.handover import handover_refused, new_catcher, previous_catcher
+from mailbaton.tickets.lookup import first_message_id, last_message_id
+from mailbaton.tickets.managers import from_manager, is_manager
 from mailbaton.tickets.states import Move, Said, allowed
 from mailbaton.tickets.turn import Change, Note, Step, Turn
 
@@ -41,12 +43,14 @@ def handle_reply(turn: Turn, ticket: Ticket) -> Change:
         if ticket.state != PENDING:
             return not_pending(turn, ticket, words)
         if said is Said.ACCEPT:
-            return accept(ticket, words)
+            return accept(turn, ticket, words)
         if said is Said.REFUSE:
-            return refuse(ticket, verdict.reason)
+            return refuse(turn, ticket, verdict.reason)
         return unclear(turn, ticket, words)
     if sender == ticket.thrower:
         return _from_thrower(turn, ticket, said, verdict.new_text, words)
+    if is_manager(ticket, sender, turn.desk.settings):
+        return from_manager(turn, ticket, verdict.new_text)
     return not_catcher(turn, ticket, sender, words)
 
 
@@ -55,7 +59,7 @@ def _from_thrower(turn: Turn, ticket: Ticket, said: Said, text: str, words: str)
     if new_catcher and allowed(ticket.state, Move.REROUTE):
         return reroute(turn, ticket, new_catcher)
     if said is Said.CANCEL and allowed(ticket.state, Move.CANCEL):
-        return cancel(turn, ticket, words)
+        return cancel(turn, ticket, words, cancel_reason(text))
     if said is Said.CANCEL or (ticket.state != PENDING and new_catcher):
         return not_pending(turn, ticket, words)
     return note(ticket, words)
@@ -75,40 +79,54 @@ def back(
     return answer(mail.from_, kind, mail, extra=extra, dedupe_key=dedupe_key)
 
 
-def accept(ticket: Ticket, words: str) -> Change:
+def accept(turn: Turn, ticket: Ticket, words: str) -> Change:
     steps: tuple[Step, ...] = (
         Note("accepted", f"by {ticket.catcher}: {words}"),
         to_thrower(ticket, "accepted"),
-        *all_clear(ticket),
+        # The ACK of the ACK: the catcher sees at once how their words were read.
+        *back(turn, "confirmed", extra={"verdict": "accept"}),
+        *all_clear(turn, ticket),
     )
     return Change(f"{ticket.ref} accepted by {ticket.catcher}", Move.ACCEPT, steps=steps)
 
 
-def refuse(ticket: Ticket, reason: str | None) -> Change:
+def refuse(turn: Turn, ticket: Ticket, reason: str | None) -> Change:
     why = (reason or "").strip() or None
-    steps = (
+    steps: tuple[Step, ...] = (
         Note("refused", f"by {ticket.catcher}: {why or '(no reason given)'}"),
         to_thrower(ticket, "refused"),
+        *back(turn, "confirmed", extra={"verdict": "refuse"}),
     )
     return Change(
         f"{ticket.ref} refused by {ticket.catcher}", Move.REFUSE, refusal_reason=why, steps=steps
     )
 
 
-def cancel(turn: Turn, ticket: Ticket, words: str) -> Change:
-    steps: list[Step] = [Note("cancelled", f"by {ticket.thrower}: {words}"), *all_clear(ticket)]
+def cancel(turn: Turn, ticket: Ticket, words: str, reason: str | None = None) -> Change:
+    said = f"{words} (reason: {reason})" if reason and reason not in words else words
+    steps: list[Step] = [
+        Note("cancelled", f"by {ticket.thrower}: {said}"),
+        *all_clear(turn, ticket),
+    ]
     if ticket.catcher:
         request = last_message_id(turn.session, ticket, "request")
         steps.append(Notice("cancelled", (catcher_address(ticket),), in_reply_to=request))
-    return Change(f"{ticket.ref} cancelled by {ticket.thrower}", Move.CANCEL, steps=tuple(steps))
+    return Change(
+        f"{ticket.ref} cancelled by {ticket.thrower}",
+        Move.CANCEL,
+        refusal_reason=reason,
+        steps=tuple(steps),
+    )
 
 
-def all_clear(ticket: Ticket) -> tuple[Step, ...]:
-    """Everyone who was warned about a stuck ticket hears that it moved."""
+def all_clear(turn: Turn, ticket: Ticket) -> tuple[Step, ...]:
+    """Everyone who was warned about a stuck ticket hears that it moved, in the thread of
+    the first warning."""
     warned = json.loads(ticket.escalated_to or "[]")
     if not warned:
         return ()
-    return all_clear_to(warned), Note("all clear", f"to {', '.join(warned)}")
+    first = first_message_id(turn.session, ticket, "escalation")
+    return all_clear_to(warned, first), Note("all clear", f"to {', '.join(warned)}")
 
 
 def unclear(turn: Turn, ticket: Ticket, words: str) -> Change:
@@ -142,26 +160,18 @@ def note(ticket: Ticket, words: str) -> Change:
 
 
 def reroute(turn: Turn, ticket: Ticket, value: str) -> Change:
-    """The thrower names a new catcher after a refusal: a fresh request goes out."""
+    """The thrower names a new catcher after a refusal: a fresh request goes out, telling
+    the new catcher who refused before and why."""
     mail = _mail(turn)
-    found = parse_catchers(value)
-    thrower = Address(ticket.thrower_name, ticket.thrower)
-    problems = (
-        [r.code for r in check_catcher(found[0], thrower, turn.desk.settings)]
-        if len(found) == 1
-        else ["no_catcher" if not found else "several_catchers"]
-    )
-    if problems:
-        extra = {"reroute_problems": problems, "reroute_value": value}
-        steps: tuple[Step, ...] = (
-            Note("re-route refused", ", ".join(problems)),
-            *back(turn, "not_pending", extra=extra),
-        )
-        return Change(f"{ticket.ref}: re-route refused: {', '.join(problems)}", steps=steps)
-    catcher = found[0]
+    catcher, problems = new_catcher(turn, ticket, value)
+    if catcher is None:
+        return handover_refused(turn, ticket, value, problems)
+    extra = {"previous": previous_catcher(ticket)}
     steps = (
         Note("re-routed", f"from {ticket.catcher} to {catcher.addr}"),
-        *request_and_receipt(ticket, mail, catcher=header_address(catcher.name, catcher.addr)),
+        *request_and_receipt(
+            ticket, mail, catcher=header_address(catcher.name, catcher.addr), extra=extra
+        ),
     )
     return Change(
         f"{ticket.ref} re-routed to {catcher.addr}", Move.REROUTE, catcher=catcher, steps=steps

@@ -17,7 +17,7 @@ from mailbaton.outbound.outbox import MailState
 from mailbaton.store.db import Database
 from mailbaton.store.models import PENDING, Outbox, Ticket
 from mailbaton.tickets.addressing import catcher_address
-from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.lookup import first_message_id, last_message_id
 from mailbaton.tickets.schedule import following_escalation
 from mailbaton.tickets.turn import Change, Note, Step, Turn, settle
 
@@ -78,21 +78,38 @@ def sweep(db: Database, desk: Desk, now: datetime, limit: int = 500) -> SweepRep
 
 
 def remind(turn: Turn, ticket_id: int) -> bool:
-    """The catcher is reminded once, by whichever process claims the reminder."""
+    """The catcher is reminded once, by whichever process claims the reminder; never once
+    the moment it announces has come (the escalation says it then)."""
+    ticket = turn.session.get(Ticket, ticket_id)
+    if ticket is None:
+        return False
+    announce_at = ticket.next_escalation_at
+    late = announce_at is not None and announce_at <= turn.now
     claimed = turn.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.remind_at <= turn.now)
-        .values(remind_at=None, reminded_at=turn.now)
+        .values(remind_at=None, reminded_at=None if late else turn.now)
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    ticket = turn.session.get(Ticket, ticket_id)
-    assert ticket is not None
+    turn.session.refresh(ticket)
+    if late:
+        why = f"escalation due at {announce_at:%Y-%m-%d %H:%M} UTC comes first"
+        settle(
+            turn,
+            ticket,
+            Change(f"{ticket.ref}: reminder skipped", steps=(Note("reminder skipped", why),)),
+        )
+        return False
     request = last_message_id(turn.session, ticket, "request")
-    steps = (
-        Note("reminder", f"catcher {ticket.catcher} reminded"),
-        Notice("reminder", (catcher_address(ticket),), in_reply_to=request),
+    notice = Notice(
+        "reminder",
+        (catcher_address(ticket),),
+        in_reply_to=request,
+        extra={"announce_at": announce_at},
     )
+    steps = (Note("reminder", f"catcher {ticket.catcher} reminded"), notice)
     settle(turn, ticket, Change(f"{ticket.ref} reminded", steps=steps))
     return True
 
@@ -119,13 +136,21 @@ def escalate(turn: Turn, ticket_id: int, level: int) -> bool:
     recipients = escalation_recipients(ticket, settings)
     warned = list(dict.fromkeys([*json.loads(ticket.escalated_to or "[]"), *recipients]))
     ticket.escalated_to = json.dumps(warned)
-    settle(turn, ticket, escalation(ticket, settings, level + 1, due_at, recipients))
+    # Every level and the all-clear answer the first warning: one thread per ticket.
+    first = first_message_id(session, ticket, "escalation")
+    change = escalation(ticket, settings, level + 1, due_at, recipients, first)
+    settle(turn, ticket, change)
     log.info("%s escalated (level %d) to %s", ticket.ref, level + 1, recipients)
     return True
 
 
 def escalation(
-    ticket: Ticket, settings: Settings, level: int, due_at: datetime, recipients: list[str]
+    ticket: Ticket,
+    settings: Settings,
+    level: int,
+    due_at: datetime,
+    recipients: list[str],
+    first: str | None = None,
 ) -> Change:
     """The managers hear which sides a stuck ticket sits between, and since when."""
     steps: tuple[Step, ...] = (
@@ -139,7 +164,11 @@ def escalation(
             "to_side": side(ticket.catcher or "", settings),
         }
         to = tuple(header_address("", address) for address in recipients)
-        steps = (*steps, Notice("escalation", to, extra=extra))
+        thread = (first,) if first else ()
+        steps = (
+            *steps,
+            Notice("escalation", to, in_reply_to=first, references=thread, extra=extra),
+        )
     return Change(f"{ticket.ref} escalated to level {level}", steps=steps)
 
 

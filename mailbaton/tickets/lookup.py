@@ -42,3 +42,12 @@ def last_message_id(session: Session, ticket: Ticket, kind: str) -> str | None:
         .where(Outbox.ticket_id == ticket.id, Outbox.kind == kind)
         .order_by(Outbox.id.desc())
     ).first()
+
+
+def first_message_id(session: Session, ticket: Ticket, kind: str) -> str | None:
+    """The Message-ID of the first `kind` mail about `ticket`: the root of its thread."""
+    return session.scalars(
+        select(Outbox.message_id)
+        .where(Outbox.ticket_id == ticket.id, Outbox.kind == kind)
+        .order_by(Outbox.id)
+    ).first()

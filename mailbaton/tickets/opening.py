@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 
 from mailbaton.classify.handoff import NewHandoff, Rejection
 from mailbaton.outbound.context import rejection_context
@@ -12,6 +13,7 @@ from mailbaton.outbound.notices import answer
 from mailbaton.store.models import PENDING, REJECTED, StoredAttachment, Ticket
 from mailbaton.tickets.addressing import request_and_receipt
 from mailbaton.tickets.numbering import next_number
+from mailbaton.tickets.people import named
 from mailbaton.tickets.schedule import set_deadlines
 from mailbaton.tickets.turn import Note, Turn, write
 
@@ -22,16 +24,17 @@ __all__ = ["Desk", "open_ticket", "reject"]
 def open_ticket(turn: Turn, handoff: NewHandoff) -> Ticket:
     assert turn.mail is not None
     mail, settings = turn.mail, turn.desk.settings
+    thrower, catcher = named(turn.session, handoff.thrower), named(turn.session, handoff.catcher)
     number = next_number(turn.session, "ticket")
     ticket = Ticket(
         ref=f"{settings.protocol.ticket_prefix}-{number}",
         state=PENDING,
         title=handoff.title,
         subject=handoff.subject,
-        thrower=handoff.thrower.addr,
-        thrower_name=handoff.thrower.name,
-        catcher=handoff.catcher.addr,
-        catcher_name=handoff.catcher.name,
+        thrower=thrower.addr,
+        thrower_name=thrower.name,
+        catcher=catcher.addr,
+        catcher_name=catcher.name,
         due=handoff.due,
         notes=handoff.notes,
         message=handoff.message,
@@ -61,6 +64,7 @@ def open_ticket(turn: Turn, handoff: NewHandoff) -> Ticket:
 def reject(turn: Turn, rejection: Rejection) -> Ticket:
     assert turn.mail is not None
     mail, settings = turn.mail, turn.desk.settings
+    thrower = named(turn.session, rejection.thrower)
     number = next_number(turn.session, "rejected")
     codes = [reason.code for reason in rejection.reasons]
     ticket = Ticket(
@@ -68,8 +72,8 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
         state=REJECTED,
         title=rejection.title,
         subject=mail.subject,
-        thrower=rejection.thrower.addr,
-        thrower_name=rejection.thrower.name,
+        thrower=thrower.addr,
+        thrower_name=thrower.name,
         catcher=None,
         handoff_message_id=(mail.message_id or "")[:400] or None,
         fields_json=json.dumps(rejection.fields, ensure_ascii=False),
@@ -80,13 +84,11 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
     turn.session.add(ticket)
     write(turn, ticket, (Note("rejected", ", ".join(codes)),))
     turn.session.flush()
-    # The same sender, the same mistake, the same day: one answer is enough.
-    notices = answer(
-        rejection.thrower,
-        "rejection",
-        mail,
-        extra=rejection_context(ticket.ref, rejection, settings, turn.now.date()),
-        dedupe_key=f"rejection:{rejection.thrower.addr}:{','.join(sorted(set(codes)))}",
+    # Every handoff gets its own answer (silence reads as "it went through"); loops are
+    # stopped by the machine-mail rules and the answers-per-sender ceiling in post().
+    extra = rejection_context(
+        ticket.ref, replace(rejection, thrower=thrower), settings, turn.now.date()
     )
+    notices = answer(rejection.thrower, "rejection", mail, extra=extra)
     write(turn, ticket, notices)
     return ticket

@@ -25,7 +25,8 @@ class Move(StrEnum):
     ACCEPT = "accept"  # the catcher: GOT IT
     REFUSE = "refuse"  # the catcher: REFUSE: reason
     CANCEL = "cancel"  # the thrower: CANCEL
-    REROUTE = "reroute"  # the thrower, after a refusal: Catcher: someone else
+    REROUTE = "reroute"  # the thrower (or a manager), after a refusal: Catcher: someone else
+    REASSIGN = "reassign"  # a manager, while it waits: Catcher: someone else
 
 
 class Said(StrEnum):
@@ -51,6 +52,7 @@ TRANSITIONS: dict[tuple[State, Move], State] = {
     (PENDING, Move.REFUSE): REFUSED,
     (PENDING, Move.CANCEL): CANCELLED,
     (REFUSED, Move.REROUTE): PENDING,
+    (PENDING, Move.REASSIGN): PENDING,
 }
 
 
@@ -80,7 +82,8 @@ def allowed(state: str, move: Move) -> bool:
 
 
 def transition(ticket: Ticket, move: Move, now: datetime, *, reason: str | None = None) -> State:
-    """Moves `ticket` and stamps the columns that go with the move; `reason` is a refusal's."""
+    """Moves `ticket` and stamps the columns that go with the move; `reason` is a refusal's
+    or a cancellation's."""
     ticket.state = next_state(ticket.state, move)
     if move is Move.ACCEPT:
         ticket.accepted_at = now
@@ -89,6 +92,7 @@ def transition(ticket: Ticket, move: Move, now: datetime, *, reason: str | None 
         ticket.refusal_reason = reason
     elif move is Move.CANCEL:
         ticket.cancelled_at = now
+        ticket.cancel_reason = reason
     else:  # back with a new catcher: the refusal no longer stands
         ticket.refused_at = None
         ticket.refusal_reason = None

@@ -45,7 +45,7 @@ class Change:
 
     reason: str
     move: Move | None = None
-    refusal_reason: str | None = None  # with Move.REFUSE
+    refusal_reason: str | None = None  # with Move.REFUSE, or Move.CANCEL: the words given
     catcher: Address | None = None  # with Move.REROUTE: who catches from now on
     steps: tuple[Step, ...] = ()
     outcome: Outcome = Outcome.PROCESSED

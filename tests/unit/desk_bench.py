@@ -29,7 +29,7 @@ _MIGRATED: dict[str, Path] = {}
 _DEFAULTS = Composer(None)
 
 
-def settings(**escalation: Any) -> Settings:
+def settings(protocol: dict[str, Any] | None = None, **escalation: Any) -> Settings:
     return from_dict(
         {
             "mailbox": {
@@ -37,7 +37,7 @@ def settings(**escalation: Any) -> Settings:
                 "address": "baton@example.com",
                 "plus_addressing": True,
             },
-            "protocol": {"allowed_domains": ["example.com"]},
+            "protocol": {"allowed_domains": ["example.com"], **(protocol or {})},
             "escalation": {"after": "4h", "managers": ["boss@example.com"], **escalation},
             "departments": {
                 "sales": {"members": ["alice@example.com"], "managers": ["sales-head@example.com"]}
@@ -85,8 +85,14 @@ class Sent:
 
 
 class Bench:
-    def __init__(self, folder: Path, templates: Path | None = None, **escalation: Any) -> None:
-        self.settings = settings(**escalation)
+    def __init__(
+        self,
+        folder: Path,
+        templates: Path | None = None,
+        protocol: dict[str, Any] | None = None,
+        **escalation: Any,
+    ) -> None:
+        self.settings = settings(protocol, **escalation)
         self.db = database(folder)
         self.desk = Desk(self.settings, Composer(templates) if templates else _DEFAULTS)
         self.now = START
@@ -125,6 +131,10 @@ class Bench:
                 "escalations": ticket.escalations,
                 "refusal_reason": ticket.refusal_reason,
                 "accepted_at": ticket.accepted_at,
+                "message": ticket.message,
+                "cancel_reason": ticket.cancel_reason,
+                "thrower_name": ticket.thrower_name,
+                "catcher_name": ticket.catcher_name,
                 "events": [(e.kind, e.detail) for e in ticket.events],
             }
 

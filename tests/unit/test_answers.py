@@ -33,8 +33,10 @@ def opened(bench: Bench) -> str:
     return result.ref
 
 
-def catcher_says(bench: Bench, text: str, sender: str = mails.JANE) -> str:
-    request = bench.outbox("request")[-1].message
+def catcher_says(
+    bench: Bench, text: str, sender: str = mails.JANE, request_kind: str = "request"
+) -> str:
+    request = bench.outbox(request_kind)[-1].message
     return bench.deliver(mails.reply(request, text, sender=sender)).reason
 
 
@@ -68,6 +70,12 @@ def test_got_it_from_the_catcher_accepts_and_tells_the_thrower(bench: Bench) -> 
     accepted = bench.outbox("accepted")
     assert [s.to for s in accepted] == [[ALICE_ADDR]]
     assert ("accepted", f"by {JANE_ADDR}: GOT IT") in ticket["events"]
+    # The ACK of the ACK: Jane sees at once that her words were read as taking it,
+    # in the thread of her own reply.
+    confirmed = bench.outbox("confirmed")
+    assert [s.to for s in confirmed] == [[JANE_ADDR]]
+    assert confirmed[0].message["In-Reply-To"]
+    assert confirmed[0].message["Subject"].startswith(f"[{ref}]")
     # Nobody was warned, so nobody hears an all clear.
     assert bench.outbox("all_clear") == []
 
@@ -80,6 +88,9 @@ def test_refuse_records_the_reason_and_tells_the_thrower(bench: Bench) -> None:
     refused = bench.outbox("refused")
     assert [s.to for s in refused] == [[ALICE_ADDR]]
     assert "no capacity this week" in refused[0].text
+    confirmed = bench.outbox("confirmed")
+    assert [s.to for s in confirmed] == [[JANE_ADDR]]
+    assert "Alice" in confirmed[0].text
 
 
 def test_the_thrower_cancels_and_the_catcher_hears_in_the_request_thread(bench: Bench) -> None:
@@ -105,7 +116,10 @@ def test_a_refused_ticket_is_rerouted_to_a_new_catcher(bench: Bench) -> None:
         "bob@example.com",
         None,
     )
-    assert [s.to for s in bench.outbox("request")] == [[JANE_ADDR], ["bob@example.com"]]
+    requests = bench.outbox("request")
+    assert [s.to for s in requests] == [[JANE_ADDR], ["bob@example.com"]]
+    # Bob hears who gave it back and why, by name.
+    assert "Jane Doe" in requests[1].text and "ask Bob" in requests[1].text
     assert [s.to for s in bench.outbox("receipt")] == [[ALICE_ADDR], [ALICE_ADDR]]
     assert ("re-routed", f"from {JANE_ADDR} to bob@example.com") in ticket["events"]
     # Bob may now accept it.
@@ -126,7 +140,7 @@ def test_a_reroute_to_an_outside_address_is_refused(bench: Bench) -> None:
 def test_a_reply_on_a_closed_ticket_changes_nothing_and_says_so(bench: Bench) -> None:
     ref = opened(bench)
     catcher_says(bench, "GOT IT")
-    assert catcher_says(bench, "REFUSE: changed my mind") == (
+    assert catcher_says(bench, "REFUSE: changed my mind", request_kind="confirmed") == (
         f"{ref} is accepted; reply changed nothing"
     )
     assert bench.ticket(ref)["state"] == "accepted"
@@ -178,16 +192,14 @@ def test_an_escalated_ticket_accepted_sends_the_all_clear(bench: Bench) -> None:
     ]
 
 
-def test_a_rejected_handoff_is_answered_once_a_day(bench: Bench) -> None:
+def test_every_rejected_handoff_gets_its_own_answer(bench: Bench) -> None:
     first = bench.deliver(mails.handoff(catcher=None))
-    second = bench.deliver(mails.handoff(catcher=None))
+    second = bench.deliver(mails.handoff(catcher=None, title="Globex renewal"))
     assert (first.outcome, second.outcome) == ("rejected", "rejected")
     assert second.ref is not None and second.ref.endswith("-R2")
-    assert [s.to for s in bench.outbox("rejection")] == [[ALICE_ADDR]]
-    assert bench.ticket(second.ref)["events"][-1] == (
-        "mail not sent",
-        "rejection: already sent today",
-    )
+    rejections = bench.outbox("rejection")
+    assert [s.to for s in rejections] == [[ALICE_ADDR], [ALICE_ADDR]]
+    assert "Globex renewal" in rejections[1].text
 
 
 # An admin's request that opens with the verdict words: a bare paste of it starts "GOT IT".
@@ -241,6 +253,7 @@ def test_a_handler_only_decides_settle_writes(bench: Bench) -> None:
         notices = [s for s in change.steps if isinstance(s, Notice)]
         assert [(n.kind, [a.addr_spec for a in n.to]) for n in notices] == [
             ("accepted", ["alice@example.com"]),
+            ("confirmed", ["jane@example.com"]),
             ("all_clear", ["sales-head@example.com", "boss@example.com"]),
         ]
         session.rollback()

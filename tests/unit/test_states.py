@@ -24,6 +24,8 @@ LEGAL = {
     (State.PENDING, Move.REFUSE): State.REFUSED,
     (State.PENDING, Move.CANCEL): State.CANCELLED,
     (State.REFUSED, Move.REROUTE): State.PENDING,
+    # A manager hands a waiting ticket to someone else: it waits for the new catcher.
+    (State.PENDING, Move.REASSIGN): State.PENDING,
 }
 ILLEGAL = [pair for pair in product(State, Move) if pair not in LEGAL]
 
@@ -66,8 +68,11 @@ def test_each_move_stamps_its_columns() -> None:
     assert (refused.refused_at, refused.refusal_reason) == (NOW, "no capacity")
 
     cancelled = ticket(State.PENDING)
-    transition(cancelled, Move.CANCEL, NOW)
-    assert cancelled.cancelled_at == NOW
+    transition(cancelled, Move.CANCEL, NOW, reason="the customer signed already")
+    assert (cancelled.cancelled_at, cancelled.cancel_reason) == (
+        NOW,
+        "the customer signed already",
+    )
 
     transition(refused, Move.REROUTE, NOW)
     assert (refused.state, refused.refused_at, refused.refusal_reason) == (

@@ -1,0 +1,109 @@
+"""A manager's answer on a ticket: their words recorded and passed on, never told off; a
+`Catcher:` line from them hands the ticket to someone else."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from mailbaton.config import Settings
+from mailbaton.mail.records import Address
+from mailbaton.outbound.context import ticket_context
+from mailbaton.outbound.desk import header_address
+from mailbaton.outbound.notices import Notice
+from mailbaton.outbound.people import person_name
+from mailbaton.store.models import PENDING, REFUSED, Ticket
+from mailbaton.tickets.addressing import catcher_address, request_to, to_thrower
+from mailbaton.tickets.deadlines import escalation_recipients
+from mailbaton.tickets.handover import handover_refused, new_catcher, previous_catcher
+from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.people import named
+from mailbaton.tickets.states import Move
+from mailbaton.tickets.turn import Change, Note, Step, Turn
+
+# Anywhere in a manager's new text (they write prose first): "Catcher: Bob <bob@...>".
+_CATCHER = re.compile(r"^[\W_]{0,3}(?:new\s+)?catcher[*_]{0,2}\s*[:：]\s*(.+)$", re.I)
+NOTE_LENGTH = 4000
+
+
+def is_manager(ticket: Ticket, sender: str, settings: Settings) -> bool:
+    """Whoever the ticket was escalated to, or a manager of the thrower's or catcher's side."""
+    warned = [a.lower() for a in json.loads(ticket.escalated_to or "[]")]
+    managers = [a.lower() for a in escalation_recipients(ticket, settings)]
+    return bool(sender) and sender.lower() in (*warned, *managers)
+
+
+def catcher_value(text: str) -> str | None:
+    for line in text.splitlines():
+        match = _CATCHER.match(line.strip())
+        if match:
+            return match.group(1).strip().strip("*_").strip() or None
+    return None
+
+
+def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
+    """The words go on the timeline and to the thrower and catcher (`manager_note`); with a
+    Catcher: line on a waiting or refused ticket, the new catcher gets the request."""
+    assert turn.mail is not None and turn.mail.from_ is not None
+    manager = named(turn.session, turn.mail.from_)
+    note = text.strip()[:NOTE_LENGTH]
+    first = note.splitlines()[0][:200] if note else "(no words)"
+    steps: tuple[Step, ...] = (Note("manager note", f"from {manager.addr}: {first}"),)
+    value = catcher_value(note)
+    if value and ticket.state in (PENDING, REFUSED):
+        catcher, problems = new_catcher(turn, ticket, value)
+        if catcher is None:
+            return handover_refused(turn, ticket, value, problems, first=steps)
+        return _hand_on(turn, ticket, manager, note, catcher, steps)
+    steps = (*steps, *_pass_on(turn, ticket, manager, note))
+    return Change(f"{ticket.ref}: note from manager {manager.addr} passed on", steps=steps)
+
+
+def _pass_on(
+    turn: Turn,
+    ticket: Ticket,
+    manager: Address,
+    note: str,
+    handed_to: str | None = None,
+    catcher_view: dict[str, Any] | None = None,
+) -> tuple[Notice, ...]:
+    """`manager_note` to the thrower (in their handoff's thread) and to the catcher (in the
+    request's), unless the manager is one of them. `catcher_view`: the ticket as the
+    catcher knew it, when it is being handed on from them."""
+    extra = {
+        "manager_name": person_name(manager.name, manager.addr),
+        "note": note,
+        "handed_to": handed_to,
+    }
+    notices = [to_thrower(ticket, "manager_note", extra=extra)]
+    if ticket.catcher:
+        request = last_message_id(turn.session, ticket, "request")
+        view = {"ticket": catcher_view} if catcher_view else {}
+        to = (catcher_address(ticket),)
+        notices.append(Notice("manager_note", to, in_reply_to=request, extra={**extra, **view}))
+    return tuple(n for n in notices if n.to[0].addr_spec.lower() != manager.addr)
+
+
+def _hand_on(
+    turn: Turn,
+    ticket: Ticket,
+    manager: Address,
+    note: str,
+    catcher: Address,
+    steps: tuple[Step, ...],
+) -> Change:
+    # Rendered after the move: the one who had it is greeted from a copy taken now.
+    handed_to = person_name(catcher.name, catcher.addr)
+    told = _pass_on(turn, ticket, manager, note, handed_to, ticket_context(ticket))
+    previous = previous_catcher(ticket, by=person_name(manager.name, manager.addr))
+    request = request_to(ticket, header_address(catcher.name, catcher.addr), {"previous": previous})
+    move = Move.REASSIGN if ticket.state == PENDING else Move.REROUTE
+    steps = (
+        *steps,
+        Note("re-routed", f"by {manager.addr} from {ticket.catcher} to {catcher.addr}"),
+        request,
+        *told,
+    )
+    reason = f"{ticket.ref} handed to {catcher.addr} by manager {manager.addr}"
+    return Change(reason, move, catcher=catcher, steps=steps)
