@@ -85,6 +85,12 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         detail = f"{notice.kind}: already sent today"
         session.add(Event(ticket=ticket, at=now, kind="mail not sent", detail=detail))
         return False
+    if notice.kind not in desk.composer.names():
+        # A template set without this mail: the change itself must still be recorded.
+        detail = f"{notice.kind}: no template {notice.kind}.txt"
+        session.add(Event(ticket=ticket, at=now, kind="mail not sent", detail=detail))
+        log.error("%s: %s not sent: no template %s.txt", ticket.ref, notice.kind, notice.kind)
+        return False
     held = over_ceiling(session, desk, notice, now)
     message = desk.composer.build(
         notice.kind,
