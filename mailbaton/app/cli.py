@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from mailbaton.app import intake
+from mailbaton.app import auth_cli, intake
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("name", metavar="NAME")
     preview.add_argument("--html", action="store_true", help="the HTML version")
 
+    auth_cli.add_parser(commands)
+
     demo = commands.add_parser("demo", help="everything on an embedded sandbox mail server")
     demo.add_argument("--dir", default=".mailbaton-demo", help="where the demo keeps its files")
     demo.add_argument("--no-wait", action="store_true", help="exit after the walkthrough")
@@ -109,6 +111,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return templates_command(args, settings)
     if args.command == "check":
         return check_command(settings)
+    if args.command == "auth":
+        return auth_cli.auth_command(args, settings)
     if args.command == "run":
         return run_command(args, settings)
     db = Database.open(settings.database_url)
@@ -272,6 +276,10 @@ def check_command(settings: Settings) -> int:
     for problem in problems:
         print(f"  {problem}")
     ok = ok and not problems
+    oauth2_lines, oauth2_ok = auth_cli.check_lines(settings)
+    for line in oauth2_lines:
+        print(line)
+    ok = ok and oauth2_ok
     try:
         print(check_login(settings.mailbox))
     except TransportError as error:

@@ -49,15 +49,17 @@ class TokenSource:
         self.refreshed_at: datetime | None = None
         self.refreshes = 0
 
-    def token(self) -> Token:
-        """The cached token while it has time left, else a fresh one (SignInProblem if none)."""
+    def token(self, fresh: bool = False) -> Token:
+        """The cached token while it has time left, else (or when `fresh`, as `check` asks)
+        a new one; SignInProblem if none can be had."""
         with self._lock:
             now = time.monotonic()
-            if self._token is not None and now < self._good_until:
+            if not fresh and self._token is not None and now < self._good_until:
                 return self._token
             try:
                 token = self.provider.fetch(self.user)
             except SignInProblem as problem:
+                self._token = None
                 log.warning("%s", problem)
                 raise
             margin = min(MARGIN_SECONDS, token.lifetime / 4)

@@ -200,7 +200,8 @@ class Microsoft:
         if not result or "access_token" not in result:
             self.forget()
             raise problem_from(result or {}, secrets)
-        scopes = tuple(str(result.get("scope", "")).split()) or APP_SCOPES
+        scopes = tuple(str(result.get("scope", "")).split())
+        scopes = scopes or (USER_SCOPES if self.delegated else APP_SCOPES)
         return Token(
             str(result["access_token"]),
             float(result.get("expires_in", 3600)),
@@ -269,6 +270,6 @@ def device_login(settings: OAuth2Settings, show: Any) -> str:
 def saved_account(settings: OAuth2Settings) -> str | None:
     """Whose sign-in the token cache holds (no network)."""
     cache = load_cache(settings.token_cache)
-    for account in cache.find(msal.TokenCache.CredentialType.ACCOUNT):
+    for account in cache.search(msal.TokenCache.CredentialType.ACCOUNT):
         return str(account.get("username") or "an unnamed account")
     return None
