@@ -8,6 +8,8 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -17,8 +19,11 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from mailbaton.clock import as_utc
+from mailbaton.outbound.headers import disposition_header, text_header
+from mailbaton.outbound.html import InlineProblem, from_text, inline
 
 # Every mail of SPEC section 4; a template set is complete when it has all of these.
 TEMPLATE_NAMES = (
@@ -35,6 +40,8 @@ TEMPLATE_NAMES = (
     "cancelled",
     "not_pending",
     "undeliverable",
+    "confirmed",
+    "manager_note",
 )
 # Every one is sent by this version, so `templates check` insists on all of them.
 REQUIRED = TEMPLATE_NAMES
@@ -68,6 +75,11 @@ def _fill(sentence: str, params: Mapping[str, str]) -> str:
     return sentence.format_map(Keep(params))
 
 
+def line_breaks(text: str) -> Markup:
+    """Someone's own words in HTML: escaped, each line break kept (Outlook ignores pre-wrap)."""
+    return Markup("<br>\n").join(escape(line) for line in str(text).strip("\n").split("\n"))
+
+
 # The templates that ship with the package: a wheel install has them.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -93,6 +105,7 @@ class Composer:
         )
         self.env.filters["fill"] = _fill
         self.env.filters["when"] = self.when
+        self.env.filters["br"] = line_breaks
 
     def when(self, moment: datetime | None) -> str:
         """A time as the reader's office shows it, with the zone named."""
@@ -102,7 +115,13 @@ class Composer:
         return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
 
     def names(self) -> list[str]:
-        found = {path.stem for folder in self.folders for path in folder.glob("*.txt")}
+        # A name starting with "_" is a part other templates import, not a mail.
+        found = {
+            path.stem
+            for folder in self.folders
+            for path in folder.glob("*.txt")
+            if not path.stem.startswith("_")
+        }
         return sorted(found, key=lambda n: (n not in TEMPLATE_NAMES, n))
 
     def folder_of(self, name: str) -> Path:
@@ -120,14 +139,16 @@ class Composer:
         head, _, body = source.lstrip("\n").partition("\n")
         if not head.lower().startswith("subject:"):
             raise TemplateProblem(f"{name}.txt: the first line must be 'Subject: ...'")
-        html = None
-        if self.has_html(name):
-            try:
-                html = self.env.get_template(f"{name}.html").render(context)
-            except TemplateError as error:
-                raise TemplateProblem(f"{name}.html: {error}") from error
         subject = " ".join(head.partition(":")[2].split())
-        return Rendered(subject=subject, text=body.strip("\n") + "\n", html=html)
+        text = body.strip("\n") + "\n"
+        if not self.has_html(name):
+            # Every mail is multipart/alternative, even from an admin's text-only template.
+            return Rendered(subject=subject, text=text, html=from_text(subject, text))
+        try:
+            html = inline(self.env.get_template(f"{name}.html").render(context))
+        except (TemplateError, InlineProblem) as error:
+            raise TemplateProblem(f"{name}.html: {error}") from error
+        return Rendered(subject=subject, text=text, html=html)
 
     def build(
         self,
@@ -149,7 +170,8 @@ class Composer:
         message = EmailMessage()
         message["From"] = sender
         message["To"] = list(to)
-        message["Subject"] = rendered.subject
+        # Written by hand: the email package loses spaces in long non-ASCII subjects.
+        message["Subject"] = text_header("Subject", rendered.subject)
         message["Date"] = format_datetime(as_utc(now))
         message["Message-ID"] = f"<{new_message_id(ref, name, sender.domain)}>"
         if reply_to is not None:
@@ -167,20 +189,32 @@ class Composer:
         message["X-Mailbaton-Ticket"] = ref
         if thread is not None:
             # Outlook groups conversations by these, not by References.
-            message["Thread-Topic"] = thread.topic
-            message["Thread-Index"] = thread.index(now)
+            message["Thread-Topic"] = text_header("Thread-Topic", thread.topic)
+            message["Thread-Index"] = thread.index(now, str(message["Message-ID"]))
         message.set_content(rendered.text)
         if rendered.html is not None:
             message.add_alternative(rendered.html, subtype="html")
         for item in files:
-            maintype, _, subtype = item.content_type.partition("/")
-            message.add_attachment(
-                item.data,
-                maintype=maintype or "application",
-                subtype=subtype or "octet-stream",
-                filename=item.filename,
-            )
-        return message
+            attach(message, item)
+        # The bytes we wrote are the message: parsed back, every header keeps its exact
+        # lines through later serialising (outbox, SMTP), and reads like any other.
+        parsed = message_from_bytes(message.as_bytes(), policy=email_policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+def attach(message: EmailMessage, item: FileToSend) -> None:
+    """A file with its exact name: filename* for modern readers, filename= for the rest."""
+    maintype, _, subtype = item.content_type.partition("/")
+    message.add_attachment(
+        item.data,
+        maintype=maintype or "application",
+        subtype=subtype or "octet-stream",
+        filename="file",
+    )
+    part = list(message.iter_attachments())[-1]
+    del part["Content-Disposition"]
+    part["Content-Disposition"] = disposition_header(item.filename)
 
 
 @dataclass(frozen=True)
@@ -196,10 +230,14 @@ class OutlookThread:
         ticks = int((as_utc(self.started) - _FILETIME_EPOCH).total_seconds() * 10_000_000)
         return ticks.to_bytes(8, "big")[:6] + hashlib.md5(self.key.encode()).digest()
 
-    def index(self, now: datetime) -> str:
+    def index(self, now: datetime, message_id: str = "") -> str:
+        """The root, then a child block unique to this mail: 20 bits of time since the
+        ticket opened (for order) and 20 bits of its Message-ID (two mails of one pass)."""
         root = self.root()
         delta = int((as_utc(now) - as_utc(self.started)).total_seconds() * 10_000_000)
-        child = ((max(delta, 0) >> 18) & 0xFFFFFFFF).to_bytes(4, "big") + b"\x00"
+        salt = message_id or secrets.token_hex(8)
+        mixed = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:3], "big") >> 4
+        child = (((max(delta, 0) >> 18) & 0xFFFFF) << 20 | mixed).to_bytes(5, "big")
         return base64.b64encode(root + child).decode()
 
 

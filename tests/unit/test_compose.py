@@ -97,8 +97,13 @@ def test_receipt_says_it_is_still_the_throwers_until_got_it(
     composer: Composer, settings: Settings
 ) -> None:
     text = composer.render("receipt", sample_context("receipt", settings)).text
-    assert "pending acceptance by Jane Doe <jane@example.com>" in text
-    assert "still yours until Jane replies GOT IT" in text
+    first = text.splitlines()[0]
+    assert first == (
+        "Alice, MB-42 is open and waiting for Jane Doe to reply GOT IT."
+        " Until then it is still yours."
+    )
+    assert "Catcher: Jane Doe <jane@example.com>" in text.splitlines()
+    assert "reply to this email with CANCEL" in text
 
 
 @pytest.mark.parametrize("name", ["request", "receipt"])
@@ -319,18 +324,18 @@ def test_rejection_of_the_preview_sample_has_both_reasons_and_the_example(
     composer: Composer, settings: Settings
 ) -> None:
     message = reparse(build(composer, "rejection", settings, in_reply_to="h@example.com"))
-    assert (
-        str(message["Subject"]) == "[MB-R7] Not accepted: Acme contract - please fix and send again"
-    )
+    # The same subject as every other mail about it: the news is in the first line.
+    assert str(message["Subject"]) == "[MB-R7] Acme contract"
+    assert body_text(message).startswith('Alice, your handoff "Acme contract" was not passed on')
     assert str(message["In-Reply-To"]) == "<h@example.com>"
     text = body_text(message)
     assert "1. The catcher sales@example.com is a role address" in text
     assert "2. No file is attached" in text
     lines = [line.strip() for line in text.splitlines()]
-    assert "Catcher: Jane Doe <jane.doe@example.com>" in lines
+    assert "Catcher: Full Name <first.last@example.com>" in lines
     assert "Attached: yes" in lines
     assert "Title: Acme contract" in lines
-    assert "Due: 2026-11-27" in lines
+    assert "Due: 2026-11-30" in lines
     assert "baton@example.com" in text
 
 
