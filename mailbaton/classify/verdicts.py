@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mailbaton.classify.phrases import opens_with_acceptance, refusal_at
 from mailbaton.classify.quotes import new_text
 from mailbaton.mail.parse import ParsedMail
 
@@ -48,6 +49,21 @@ _REASON_LEAD = re.compile(
     r"[\s:\-–—,.;!]*",
     re.I,
 )
+# A closing that ends a reason written over several paragraphs: "Thanks,", "Viele Grüße".
+_CLOSING = re.compile(
+    r"^(?:thanks|thank\s+you|many\s+thanks|regards|best|cheers|br|kind\s+regards|best\s+regards"
+    r"|sincerely|viele\s+grüße|beste\s+grüße|grüße|gruß|mfg|lg|vg|danke|cordialement|bien\s+à\s+vous"
+    r"|merci|saludos|un\s+saludo|atentamente|gracias|cumprimentos|abraços?|obrigad[oa]|saluti"
+    r"|cordiali\s+saluti|grazie|groeten|met\s+vriendelijke\s+groet|hälsningar|mvh|med\s+venlig\s+hilsen"
+    r"|hilsen|terveisin|pozdrawiam|s\s+pozdravem|üdvözlettel|с\s+уважением|спасибо|saygılarımla)\b",
+    re.I,
+)
+_SIGNED = re.compile(r"^[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}$")
+# "Hi Alice, I'll take it": a greeting opening the same line as the answer.
+_INLINE_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|hallo|bonjour|hola|hej|ciao|salut|olá|cześć|привет)\b[^,!:]{0,30}[,!:]\s*",
+    re.I,
+)
 _CATCHER = re.compile(r"^[\W_]{0,3}(?:new\s+)?catcher[*_]{0,2}\s*[:：]\s*(.*)$", re.I)
 
 
@@ -71,6 +87,29 @@ def _paragraphs(text: str) -> list[list[str]]:
     return paragraphs
 
 
+def _reason_after(paragraphs: list[list[str]], index: int) -> str:
+    """The lines after the keyword up to the quote (already cut), without the closing."""
+    following = paragraphs[0][index + 1 :]
+    if following:
+        return "\n".join(following).strip()
+    kept: list[str] = []
+    for number, paragraph in enumerate(paragraphs[1:], 1):
+        last = number == len(paragraphs) - 1
+        if _CLOSING.match(paragraph[0]) or (last and kept and _SIGNED.match(paragraph[0])):
+            break
+        kept.append("\n".join(paragraph))
+    return "\n\n".join(kept).strip()
+
+
+def _reason_before(lines: list[str], index: int, column: int) -> str:
+    """Words written before the keyword, when they end a sentence: "Out all week. REFUSE"."""
+    before = lines[index][:column].rstrip()
+    if before and not before.endswith((".", "!", ",", ";", "-", "–", "—", ":")):
+        return ""
+    text = "\n".join([*lines[:index], before]).strip()
+    return text.rstrip(" .,;:!-–—").strip()
+
+
 def _refusal(paragraphs: list[list[str]]) -> tuple[int, int, str] | None:
     """(line index, column, reason) of the first refusal in the first paragraph."""
     first = paragraphs[0]
@@ -80,15 +119,27 @@ def _refusal(paragraphs: list[list[str]]) -> tuple[int, int, str] | None:
                 continue
             rest = _REASON_LEAD.sub("", line[match.end() :].strip()).strip()
             if not rest:
-                following = first[index + 1 :]
-                if not following and len(paragraphs) > 1:
-                    following = paragraphs[1]
-                rest = "\n".join(following).strip()
+                rest = _reason_after(paragraphs, index) or _reason_before(
+                    first, index, match.start()
+                )
             return index, match.start(), rest
     return None
 
 
-def _verdict(text: str) -> Verdict:
+def _everyday(paragraphs: list[list[str]], text: str) -> Verdict:
+    """Beside the keywords: "I'll take it", "übernommen"; "I can't take this"."""
+    opening = _INLINE_GREETING.sub("", paragraphs[0][0])
+    accepted = opens_with_acceptance(opening)
+    first = "\n".join(paragraphs[0])
+    refused = refusal_at(first)
+    if refused is not None and (not accepted or refused == 0):
+        return Verdict("refuse", first, text)
+    if accepted and refused is None:
+        return Verdict("accept", None, text)
+    return Verdict("unclear", None, text)  # both at once: a person would ask again
+
+
+def _verdict(text: str, strict: bool) -> Verdict:
     paragraphs = _paragraphs(text)
     if not paragraphs:
         return Verdict("unclear", None, text)
@@ -108,27 +159,31 @@ def _verdict(text: str) -> Verdict:
             return Verdict("refuse", reason, text)
     if opened is not None:
         return Verdict(opened, None, text)
-    return Verdict("unclear", None, text)
+    if strict:
+        return Verdict("unclear", None, text)
+    return _everyday(paragraphs, text)
 
 
-def verdict_from_text(text: str) -> Verdict:
-    """The verdict read from already-stripped new text; "unclear" if there is none."""
+def verdict_from_text(text: str, *, strict: bool = False) -> Verdict:
+    """The verdict read from already-stripped new text; "unclear" if there is none.
+    strict: only the keywords count (protocol.strict_verdicts), not everyday phrases."""
     if not isinstance(text, str):
         return Verdict("unclear", None, "")
     try:
-        return _verdict(text.replace("\r\n", "\n").replace("\r", "\n"))
+        return _verdict(text.replace("\r\n", "\n").replace("\r", "\n"), strict)
     except Exception:
         return Verdict("unclear", None, text)
 
 
-def read_verdict(mail: ParsedMail, sent: Sequence[str] = ()) -> Verdict:
+def read_verdict(mail: ParsedMail, sent: Sequence[str] = (), *, strict: bool = False) -> Verdict:
     """new_text(mail.text, mail.html, sent), then the verdict from it. `sent`: the
-    plain-text bodies mailbaton sent on the ticket, so a pasted-back copy never counts."""
+    plain-text bodies mailbaton sent on the ticket, so a pasted-back copy never counts;
+    strict: only the keywords count (protocol.strict_verdicts)."""
     try:
         text = new_text(getattr(mail, "text", "") or "", getattr(mail, "html", None), sent)
     except Exception:
         text = ""
-    return verdict_from_text(text)
+    return verdict_from_text(text, strict=strict)
 
 
 def catcher_line(text: str, sent: Sequence[str] = ()) -> str | None:

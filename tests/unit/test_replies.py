@@ -148,17 +148,22 @@ def test_cancel(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   \n\n", "What is this about?", "Thanks!", "Can I cancel later?", "👍"]
+    "text", ["", "   \n\n", "What is this about?", "Thanks!", "Can I cancel later?"]
 )
 def test_anything_else_is_unclear(text: str) -> None:
     assert verdict_from_text(text) == Verdict("unclear", None, text)
+
+
+def test_a_thumbs_up_accepts_unless_only_keywords_count() -> None:
+    assert verdict_from_text("👍") == Verdict("accept", None, "👍")
+    assert verdict_from_text("👍", strict=True) == Verdict("unclear", None, "👍")
 
 
 # --- the request's own instructions never count -------------------------------------
 
 
 def test_the_real_request_carries_the_instructions_this_guards_against() -> None:
-    assert "GOT IT" in REQUEST and "REFUSE: your reason" in REQUEST
+    assert "GOT IT" in REQUEST and "REFUSE" in REQUEST
 
 
 @pytest.mark.parametrize(
@@ -168,8 +173,8 @@ def test_the_real_request_carries_the_instructions_this_guards_against() -> None
         "\n" + REQUEST,  # pasted back without ">" and nothing written
         "On Mon, 23 Nov 2026 at 09:30, mailbaton <baton@example.com> wrote:\n\n" + REQUEST,
         "From: mailbaton <baton@example.com>\nSent: Monday\nTo: Jane\nSubject: x\n\n" + REQUEST,
-        "  GOT IT               - you own it from now on\n"
-        "  REFUSE: your reason  - it goes back to Alice\n",
+        # The request's instruction lines alone, however the template words them.
+        "\n".join(line for line in REQUEST.splitlines() if "GOT IT" in line or "REFUSE" in line),
     ],
 )
 def test_quoted_or_pasted_instructions_never_decide(body: str) -> None:

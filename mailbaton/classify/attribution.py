@@ -1,0 +1,243 @@
+"""Attribution lines ("On <date>, <name> wrote:") in every client's and locale's wording."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailbaton.classify.data.attributions import ATTRIBUTIONS
+from mailbaton.classify.data.thunderbird_l10n import LOCALES
+
+__all__ = ["MAX_ATTRIBUTION", "attribution_at", "is_quoted", "split_mid_line"]
+
+# Attribution lines are short; anything longer is prose, and capping the length
+# keeps every pattern below linear on pathological input.
+MAX_ATTRIBUTION = 400
+# The verb that ends an attribution ("... wrote:"), per language, beside the templates.
+_VERBS = tuple(
+    "wrote|writes|schrieb|schreef|geschreven|a écrit|escribió|escribio|ha scritto|scrisse"
+    "|escreveu|skrev|napisał|napisała|napisal|pisze|написал|написала|написав|пишет|пише"
+    "|kirjoitti|írta|napsal|napsala|yazdı|έγραψε|כתב|写道|寫道|のメッセージ|작성".split("|")
+)
+_QUOTED = re.compile(r"^\s*(?:>|\w{1,3}>)")
+
+
+def is_quoted(line: str) -> bool:
+    return bool(_QUOTED.match(line))
+
+
+def _ends_with_verb(text: str, mark: bool) -> bool:
+    """Does text end with an attribution verb, followed by ":" or "--" if mark?"""
+    tail = " ".join(text[-80:].split()).lower()
+    if tail.endswith((":", "：")):
+        tail = tail[:-1].rstrip()
+    elif tail.endswith("--"):
+        tail = tail.rstrip("-").rstrip()
+    elif mark:
+        return False
+    if tail.endswith(")") and "(" in tail[-6:]:  # "napisał(a):"
+        tail = tail[: tail.rindex("(")].rstrip()
+    return tail.endswith(_VERBS)
+
+
+# Words that open an attribution line in the languages seen in real replies.
+_OPENER = re.compile(
+    r"^(?:-{2,}\s*)?(?:(?:on|am|le|el|op|il|em|den|på|w\s+dniu|dnia|в|dne|la|da)\b"
+    r"|\d|在|\w+\.?,?\s+\d|\"?[\w.+-]+@)",
+    re.I,
+)
+_ANGLE_ADDR = re.compile(r"@|&lt;")
+_VERB_WORD = (
+    r"\b(?:schrieb|schreef|skrev|a\s+écrit|escribió|ha\s+scritto|escreveu|napisał|kirjoitti)\b"
+)
+_VERB_MID = re.compile(_VERB_WORD + r".{1,200}[:：]\s*$", re.I)
+_VERB_IN = re.compile(_VERB_WORD, re.I)
+# Plain substrings of _VERB_WORD, to skip its regex on prose (re is slow on it).
+_VERB_HINTS = ("schr", "skrev", "écrit", "escri", "scritto", "napisa", "kirjoitti")
+
+
+def _has_verb_word(text: str) -> bool:
+    low = text.lower()
+    return any(hint in low for hint in _VERB_HINTS) and bool(_VERB_IN.search(text))
+
+
+_DATED = re.compile(
+    r"^\d{1,4}[-/.:]\s?\d{1,2}.{0,200}@[\w.-]+>?\"?\s*[:：]$"
+    # Old Gmail: "2013/7/20 Name <addr>", "2016-03-03 17:21 GMT+01:00 Name"
+    r"|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s(?:\d{1,2}:\d{2}\s.{0,200}|.{0,200}@[\w.-]+>)$"
+)
+_ADDR_END = re.compile(r"^>\s*[:：]\s*$")
+_ADDR_COLON = re.compile(r"@[\w.-]+>\s*[:：]$")
+
+
+def _is_attribution(joined: str) -> bool:
+    """The hand-written rules the shared suites were first read with."""
+    # Every form below has a colon, a "--" or an address: skip prose cheaply.
+    if not any(mark in joined for mark in (":", "：", "@", "--")):
+        return False
+    if _ends_with_verb(joined, mark=True):
+        return bool(_OPENER.match(joined) or _ANGLE_ADDR.search(joined))
+    if (_OPENER.match(joined) or "@" in joined) and (
+        # "Am <date> schrieb <name>:", "Op <date> schreef <name> <addr>:"
+        (_has_verb_word(joined) and _VERB_MID.search(joined))
+        # "On <date> <name> <addr> wrote", with no colon
+        or ("@" in joined and _ends_with_verb(joined, mark=False))
+    ):
+        return True
+    # "2014-03-20 8:48 GMT+01:00 Name <addr>:", "11:00 AM, <date>, Name <addr>:"
+    # "ср, 30 апр. 2025 г. в 15:19, John Doe <doe@example.com>:"
+    return bool(_DATED.match(joined) or (_ADDR_COLON.search(joined) and re.search(r"\d", joined)))
+
+
+@dataclass(frozen=True)
+class _Template:
+    pattern: re.Pattern[str]  # the whole line
+    tail: re.Pattern[str] | None  # the line's end, when it starts with a word (mid-line)
+    needles: tuple[str, ...]  # words that must all be in the line before the regex runs
+    dated: bool  # has a date: an author-only "X wrote:" needs more evidence
+
+
+_ADDRESS = r"(?:\s*[(<\[]{0,2}(?:mailto:)?[^\s<>()\[\]]+@[^\s<>()\[\]]+[)>\]]{0,2})?"
+_PIECES = re.compile(r"(\s*\(?<?\{addr\}>?\)?|#[123]|%s|\{name\}|\[[^\]]*\])")
+_WORD = re.compile(r"[^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+
+
+def _literal(text: str) -> str:
+    """A template's fixed words: spacing may vary (but words stay apart), a colon may be
+    either width."""
+    out = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            before, after = text[index - 1 : index], text[index + 1 : index + 2]
+            # A placeholder next to the space counts as a word: "wrote on #2" is not "wrote one".
+            apart = (before or "a").isalnum() and (after or "a").isalnum()
+            out.append(r"\s+" if apart else r"\s*")
+        elif char in ":：":
+            out.append("[:：]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def _compile(template: str) -> _Template | None:
+    pieces = _PIECES.split(" ".join(template.replace("\xa0", " ").split()))
+    regex, needles, dated = [], [], False
+    for piece in pieces:
+        if "{addr}" in piece:
+            regex.append(_ADDRESS)
+        elif piece in ("#1", "%s", "{name}"):
+            regex.append(r".{1,120}?")
+        elif piece in ("#2", "#3") or piece.startswith("["):
+            regex.append(r".{1,60}?")
+            dated = True
+        else:
+            regex.append(_literal(piece))
+            needles += [word.lower() for word in _WORD.findall(piece)]
+    if not needles or not template.rstrip().endswith((":", "：", "글")):
+        return None  # no fixed word (Ukrainian "#2 #3, #1:"): the general rules cover it
+    body = "".join(regex)
+    starts_with_word = bool(_WORD.match(pieces[0])) if pieces[0] else False
+    tail = re.compile(rf"(?<!\w){body}\s*$", re.I) if starts_with_word and dated else None
+    return _Template(re.compile(rf"\s*{body}\s*", re.I), tail, tuple(needles), dated)
+
+
+def _templates() -> tuple[_Template, ...]:
+    sources = [template for _, _, template, _ in ATTRIBUTIONS]
+    for row in LOCALES:
+        sources += [text for text in row[1:4] if text]
+    compiled = {text: _compile(text) for text in sources}
+    return tuple(t for t in compiled.values() if t is not None)
+
+
+_TEMPLATES = _templates()
+
+
+def _template_match(joined: str) -> _Template | None:
+    if not joined.rstrip().endswith((":", "：", "글")):
+        return None  # every template ends so: prose lines are skipped at once
+    low = joined.lower()
+    has_digit = any(char.isdigit() for char in joined)
+    for template in _TEMPLATES:
+        if template.dated and not has_digit:
+            continue  # a date always has a digit: "I wrote one of my own:" is prose
+        if all(needle in low for needle in template.needles) and template.pattern.fullmatch(joined):
+            return template
+    return None
+
+
+def split_mid_line(line: str) -> int:
+    """Where an attribution starts after new text on the same line ("Got it. On ... wrote:");
+    0 if none does."""
+    if len(line) > MAX_ATTRIBUTION or not line.rstrip().endswith((":", "：")):
+        return 0
+    low = line.lower()
+    for template in _TEMPLATES:
+        if template.tail is None or not all(needle in low for needle in template.needles):
+            continue
+        for match in template.tail.finditer(line):
+            # Clients capitalise the word that opens the line: "On", "Am", "Le".
+            if (
+                match.start() > 0
+                and line[match.start()].isupper()
+                and line[: match.start()].strip()
+            ):
+                return match.start()
+    return 0
+
+
+def _next_quoted(lines: Sequence[str], i: int) -> bool:
+    return any(is_quoted(line) for line in lines[i : i + 3] if line.strip())
+
+
+def _joined_at(lines: Sequence[str], i: int, size: int, joined: str) -> str | None:
+    """joined with line i + size - 1 added, or None when it cannot continue an attribution."""
+    if i + size - 1 >= len(lines):
+        return None
+    nxt = lines[i + size - 1].strip()
+    if _ADDR_END.match(nxt):
+        return joined + nxt[1:]  # "<addr" + ">:": the wrap split the address
+    if not nxt or is_quoted(nxt) or len(joined) + len(nxt) > MAX_ATTRIBUTION:
+        return None
+    return f"{joined} {nxt}"
+
+
+def _undated_ok(line: str, lines: Sequence[str], i: int) -> bool:
+    """ "Alice wrote:" is an attribution with an address in it or a quote right below."""
+    return "@" in line or _next_quoted(lines, i + 1)
+
+
+def _complete_at(lines: Sequence[str], i: int) -> bool:
+    """Is line i alone a whole dated attribution (so the line above is not part of it)?"""
+    if i >= len(lines) or len(lines[i]) > MAX_ATTRIBUTION:
+        return False
+    template = _template_match(lines[i].strip())
+    return bool(template and template.dated)
+
+
+def attribution_at(lines: Sequence[str], i: int) -> int:
+    """How many lines from i form an "On <date>, <name> wrote:" line (0 if none)."""
+    first = lines[i].strip()
+    if not first or is_quoted(first) or len(first) > MAX_ATTRIBUTION:
+        return 0
+    joined: str | None = first
+    for size in range(1, 4):
+        if size > 1:
+            joined = _joined_at(lines, i, size, joined or "")
+            if joined is None:
+                return 0
+        if _attribution_of(lines, i, size, joined or ""):
+            # A line typed right above an attribution is not part of it.
+            return 0 if size > 1 and _complete_at(lines, i + size - 1) else size
+    return 0
+
+
+def _attribution_of(lines: Sequence[str], i: int, size: int, joined: str) -> bool:
+    """Do lines i .. i + size - 1, joined, form an attribution?"""
+    first = lines[i].strip()
+    if _is_attribution(joined):
+        starts = _OPENER.match(first) or ("@" in first and _has_verb_word(first))
+        if size == 1 or starts:  # Gmail wraps long attributions, only ones that start like one
+            return True
+    template = _template_match(joined)
+    return bool(template and (template.dated or (size == 1 and _undated_ok(joined, lines, i))))

@@ -1,0 +1,1 @@
+"""Data the reply reader is built from: client strings per locale, verdict words, sources."""
