@@ -450,6 +450,8 @@ class XOAuth2Handler:
         self.sent: list[ReceivedMail] = []
         self.auth_lines: list[str] = []  # every AUTH argument the client sent, to look for leaks
         self.logins: list[tuple[str, bool]] = []
+        self.tokens: dict[int, str] = {}  # id(session) -> the token it signed in with
+        self.ended: int = 0  # sessions ended because their token ran out
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
         encoded = args[1] if len(args) > 1 else ""
@@ -468,9 +470,15 @@ class XOAuth2Handler:
             error = _b64url({"status": "401", "schemes": "bearer", "scope": "SMTP.Send"})
             await server.challenge_auth(error, encode_to_b64=False)
             return AuthResult(success=False, handled=False)
+        self.tokens[id(server.session)] = token
         return AuthResult(success=True, auth_data=user)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        token = self.tokens.get(id(session), "")
+        if self.authority.user_of(token) is None:
+            # As Exchange Online does: a session outlives its token only so long.
+            self.ended += 1
+            return "421 4.7.0 Session invalidated: the access token has expired"
         raw = envelope.original_content or b""
         mail = ReceivedMail(envelope.mail_from or "", list(envelope.rcpt_tos), raw)
         self.sent.append(mail)

@@ -94,7 +94,9 @@ def token_command(world: OAuthWorld) -> str:
     return text
 
 
-def oauth_baton(world: OAuthWorld, provider: str, *, delegated: bool = False) -> Baton:
+def oauth_baton(
+    world: OAuthWorld, provider: str, *, delegated: bool = False, protocol: str = ""
+) -> Baton:
     """mailbaton with auth = "oauth2" on [mailbox] and [smtp]; no password anywhere."""
     folder = world.folder
     text = CONFIG.format(
@@ -106,7 +108,7 @@ def oauth_baton(world: OAuthWorld, provider: str, *, delegated: bool = False) ->
         db=f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
         templates=(ROOT / "mailbaton" / "templates").as_posix(),
         escalation="",
-        protocol="",
+        protocol=protocol,
     )
     text = text.replace('password = "not-used"\n', 'auth = "oauth2"\n')
     text = text.replace("[smtp]\n", '[smtp]\nauth = "oauth2"\nusername = "baton@example.com"\n')
