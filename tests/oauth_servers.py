@@ -441,6 +441,12 @@ def start_dovecot(authority: Authority) -> DovecotServer:
 # -- SMTP with AUTH XOAUTH2 --------------------------------------------------------------
 
 
+SMTP_AUTH_DISABLED = (
+    "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
+    "Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information."
+)
+
+
 class XOAuth2Handler:
     """Takes AUTH XOAUTH2 against the authority; delivers into Dovecot like the harness MTA."""
 
@@ -452,6 +458,7 @@ class XOAuth2Handler:
         self.logins: list[tuple[str, bool]] = []
         self.tokens: dict[int, str] = {}  # id(session) -> the token it signed in with
         self.ended: int = 0  # sessions ended because their token ran out
+        self.smtp_auth_disabled = False  # Set-CASMailbox -SmtpClientAuthenticationDisabled
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
         encoded = args[1] if len(args) > 1 else ""
@@ -465,6 +472,8 @@ class XOAuth2Handler:
         token = bearer.removeprefix("Bearer ")
         ok = bool(token) and self.authority.user_of(token) == user
         self.logins.append((user, ok))
+        if ok and self.smtp_auth_disabled:
+            return AuthResult(success=False, handled=False, message=SMTP_AUTH_DISABLED)
         if not ok:
             # XOAUTH2: an error challenge, the client's empty answer, then 535.
             error = _b64url({"status": "401", "schemes": "bearer", "scope": "SMTP.Send"})

@@ -8,6 +8,7 @@ import logging
 import os
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from oauth_setup import SECRET_ENV, OAuthWorld, oauth_baton, oauth_world, secret
 from mailbaton.transport.smtp import check_login as smtp_check_login
 
 pytestmark = pytest.mark.e2e
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 GRANTS = {
     "microsoft": "client_credentials",
@@ -131,6 +134,36 @@ def test_withdrawn_mailbox_rights_are_named_with_the_fix(world: OAuthWorld) -> N
         f"token for {MAILBOX}"
     )
     assert "Add-MailboxPermission" in imap
+
+
+def test_smtp_auth_switched_off_is_named_and_the_mail_waits_until_it_is_on(
+    world: OAuthWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mails import handoff
+
+    baton = oauth_baton(world, "microsoft")
+    world.handler.smtp_auth_disabled = True
+    smtp = next(
+        line for line in baton.cli_inline("check").stdout.splitlines() if line.startswith("SMTP")
+    )
+    assert smtp.startswith(
+        f"SMTP: FAILED: OAuth2 sign-in failed: SMTP AUTH is disabled for {MAILBOX}"
+    )
+    assert smtp.endswith(
+        "Fix: Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false"
+    )
+    world.dovecot.deliver(handoff())
+    report = baton.run_pass(T0)
+    assert [o.outcome for o in report.outcomes] == ["processed"]
+    assert (report.mail.sent, report.mail.retrying, report.mail.parked) == (0, 1, 0)
+    status = baton.cli_inline("status")
+    assert "Outbox: 2 mail(s) waiting for the SMTP server" in status.stdout
+    assert "SMTP AUTH is disabled" in caplog.text
+    world.handler.smtp_auth_disabled = False  # the admin switches it on
+    report = baton.run_pass(T0 + timedelta(minutes=2))
+    assert report.mail.sent == 2 and len(world.handler.sent) == 2
+    assert "Outbox" not in baton.cli_inline("status").stdout
+    assert not secrets_in(world, caplog.text, status.stdout)
 
 
 def test_a_person_signs_in_once_with_auth_login(
