@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from servers import DovecotServer, find_dovecot
 from mailbaton.app.service import Service
 from mailbaton.config import load
 from mailbaton.transport.auth import xoauth2
+from mailbaton.transport.oauth2.token import write_private
 
 SECRET_ENV = "MAILBATON_TEST_OAUTH2_SECRET"
 
@@ -58,6 +61,19 @@ def oauth2_table(world: OAuthWorld, provider: str, *, delegated: bool = False) -
         provider = "microsoft"
         lines = [f'tenant = "{TENANT}"', f'client_id = "{CLIENT_ID}"']
         lines += [f'authority = "{authority.base}"', f'certificate = "{path}"']
+    elif provider == "google-user":
+        provider, path = "google", folder / "google-user.json"
+        refresh_token = "rt." + secrets.token_urlsafe(24)
+        authority.refresh_tokens[refresh_token] = MAILBOX  # the person signed in once
+        info = {
+            "type": "authorized_user",
+            "client_id": "desktop-client.apps.googleusercontent.com",
+            "client_secret": authority.client_secret,
+            "refresh_token": refresh_token,
+            "token_uri": authority.google_token_uri,
+        }
+        write_private(path, json.dumps(info))
+        lines = [f'token_cache = "{path}"']
     elif provider == "google":
         path, public_key = service_account_file(folder, authority.google_token_uri)
         authority.service_account_key = public_key

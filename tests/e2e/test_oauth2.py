@@ -25,6 +25,7 @@ GRANTS = {
     "microsoft": "client_credentials",
     "microsoft-certificate": "client_credentials",
     "google": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "google-user": "refresh_token",
 }
 
 
@@ -40,7 +41,9 @@ def _debug_logging(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
 
 
-@pytest.mark.parametrize("provider", ["microsoft", "microsoft-certificate", "google", "command"])
+@pytest.mark.parametrize(
+    "provider", ["microsoft", "microsoft-certificate", "google", "google-user", "command"]
+)
 def test_check_gets_a_token_and_signs_in_to_imap_and_smtp(
     world: OAuthWorld, provider: str, caplog: pytest.LogCaptureFixture
 ) -> None:

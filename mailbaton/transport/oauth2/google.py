@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,16 @@ class Google:
         try:
             if s.token_cache is not None:
                 check_private(s.token_cache)
-                return user_credentials.Credentials.from_authorized_user_file(  # type: ignore[no-untyped-call]
-                    str(s.token_cache), list(SCOPES)
+                info = json.loads(s.token_cache.read_text())
+                if not isinstance(info, dict):
+                    raise ValueError("not an authorized-user file")
+                found = user_credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                    info, list(SCOPES)
                 )
+                # google-auth puts Google's endpoint in, whatever the file says; a file that
+                # names another (as a service account key may) is taken at its word.
+                uri = info.get("token_uri")
+                return found.with_token_uri(uri) if uri else found
             assert s.service_account_file is not None
             return service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
                 str(s.service_account_file), scopes=list(SCOPES), subject=user
