@@ -56,6 +56,8 @@ class TokenSource:
             now = time.monotonic()
             if not fresh and self._token is not None and now < self._good_until:
                 return self._token
+            if fresh:
+                self.provider.forget()  # msal would answer from its own cache
             try:
                 token = self.provider.fetch(self.user)
             except SignInProblem as problem:

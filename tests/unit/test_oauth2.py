@@ -52,6 +52,9 @@ def test_a_token_is_reused_while_it_has_time_left() -> None:
     source = TokenSource(issuer, USER)
     assert source.token() is source.token()
     assert issuer.fetched == 1 and source.refreshes == 1 and source.refreshed_at is not None
+    # `check` asks for a fresh one, past any cache of the library's own.
+    assert source.token(fresh=True).value == "token-2-for-baton@example.com"
+    assert issuer.forgotten == 1
 
 
 def test_a_short_lived_token_is_renewed_before_it_runs_out() -> None:
