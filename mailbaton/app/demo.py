@@ -14,8 +14,9 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from mailbaton.app.intake import Outcome
 from mailbaton.app.sandbox import Sandbox, SandboxError, free_port, start_sandbox
-from mailbaton.app.service import Service
+from mailbaton.app.service import PassReport, Service
 from mailbaton.app.text import status_table
 from mailbaton.clock import humanize, utcnow
 from mailbaton.config import ConfigError, Settings, load
@@ -163,8 +164,33 @@ def _step(title: str) -> None:
 def _pass(service: Service, now: datetime | None = None) -> None:
     report = asyncio.run(service.run_once(now))
     print(f"  mailbaton pass: {report.summary()}")
-    for outcome in report.outcomes:
+    _outcomes(report.outcomes)
+
+
+# mail-devel's web mail fills From with a random <hex>@mail-devel on Reply, and sends a
+# message with From left empty: say what to do, right where the message was ignored.
+WEBMAIL_HINT = (
+    "      The web mail's Reply puts a random address in From. Reply again and write the\n"
+    "      account you act as in From (e.g. jane@example.com), then Send."
+)
+
+
+def webmail_hint(outcome: Outcome) -> str | None:
+    """The fix for a web-mail reply that was ignored for its From line; None otherwise."""
+    if outcome.outcome != "ignored":
+        return None
+    if "@mail-devel:" in outcome.reason or "(no From address)" in outcome.reason:
+        return WEBMAIL_HINT
+    return None
+
+
+def _outcomes(outcomes: list[Outcome]) -> None:
+    """Each message the pass read: what became of it, and from whom when it was ignored."""
+    for outcome in outcomes:
         print(f"    {outcome.outcome}: {outcome.reason}")
+        hint = webmail_hint(outcome)
+        if hint:
+            print(hint)
 
 
 def run_demo(folder: Path, *, wait: bool = True) -> int:
@@ -263,15 +289,41 @@ def _try_it(service: Service, sandbox: Sandbox, config: Path, wait: bool) -> int
         return 0
     _step("Try it yourself")
     if sandbox.http_port:
-        print(
-            f"  Web mail: http://127.0.0.1:{sandbox.http_port}/ (any account, e.g. "
-            "alice@example.com; write to baton@example.com)"
-        )
+        print(webmail_steps(sandbox.http_port))
     print(f"  Or any mail client: IMAP/SMTP above, password {PASSWORD!r}.")
     print(f"  In another terminal: mailbaton -c {config} status --all")
     print("  The daemon is running now (IDLE on the shared mailbox). Ctrl-C stops it.\n")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(
-            service.run_forever(lambda r: print(f"  pass: {r.summary()}") if r.outcomes else None)
-        )
+        asyncio.run(service.run_forever(_report))
     return 0
+
+
+def _report(report: PassReport) -> None:
+    if report.outcomes or report.due.escalated or report.due.reminded:
+        print(f"  pass: {report.summary()}")
+        _outcomes(report.outcomes)
+
+
+def webmail_steps(http_port: int) -> str:
+    """How a person acts as Alice, Jane or a manager in the sandbox's web mail."""
+    return textwrap.dedent(
+        f"""\
+          Web mail: http://127.0.0.1:{http_port}/  (every address is an account; pick one
+          in the list on the left to read its mail as that person)
+
+          Act as Jane and take the Globex ticket (MB-2):
+            1. Pick jane@example.com, open "[MB-2] ...", press Reply.
+            2. In From, replace the random ...@mail-devel address with jane@example.com
+               (the web mail makes one up; mailbaton ignores mail from outside example.com).
+            3. Write GOT IT as the message, press Send.
+          Within seconds the terminal says "processed: MB-2 accepted by jane@example.com",
+          Alice (alice@example.com) has "accepted" and Jane a confirmation.
+
+          Act as Alice: open her receipt, Reply with From alice@example.com and write
+          CANCEL and a reason; or write a new mail to baton@example.com starting with
+          "Catcher: Jane Doe <jane@example.com>" (the web mail can attach a file).
+          Act as a manager: pick head-of-ops@example.com, Reply to the warning with From
+          head-of-ops@example.com; your words reach Alice and Jane, and a line
+          "Catcher: Bob Stone <bob@example.com>" hands the ticket to Bob.
+        """
+    ).rstrip()

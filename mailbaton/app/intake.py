@@ -152,8 +152,11 @@ def _decide(
         return Outcome(Filed(earlier.outcome), reason, already_done=True)
     decision = classify.decide(mail, desk.settings, oversized=oversized)
     result = apply(session, desk, decision, mail, now)
-    ticket = result.ticket
+    ticket, reason = result.ticket, result.reason
+    if result.outcome is IGNORED:
+        # Who sent it, beside why: "1 ignored" alone leaves a person guessing.
+        reason = f"mail from {entry.sender or '(no From address)'}: {reason}"
     ledger.record(
-        session, source, entry, now, result.outcome, result.reason, ticket.id if ticket else None
+        session, source, entry, now, result.outcome, reason, ticket.id if ticket else None
     )
-    return Outcome(result.outcome, result.reason, ticket.ref if ticket else None)
+    return Outcome(result.outcome, reason, ticket.ref if ticket else None)

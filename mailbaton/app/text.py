@@ -12,14 +12,31 @@ TITLE_WIDTH = 40
 
 
 def mail_summary(problems: dict[int, dict[str, int]]) -> str:
-    waiting = sum(p["queued"] for p in problems.values())
-    parked = sum(p["parked"] for p in problems.values())
-    if not waiting and not parked:
-        return ""
-    return (
-        f"Outbox: {waiting} mail(s) waiting for the SMTP server, {parked} refused for "
-        "good (the thrower was told; `show` has the details)."
-    )
+    waiting = sum(p.get("queued", 0) for p in problems.values())
+    parked = sum(p.get("parked", 0) for p in problems.values())
+    held = sum(p.get("held", 0) for p in problems.values())
+    lines = []
+    if waiting or parked:
+        lines.append(
+            f"Outbox: {waiting} mail(s) waiting for the SMTP server, {parked} refused for "
+            "good (the thrower was told; `show` has the details)."
+        )
+    if held:
+        lines.append(
+            f"Held: {held} answer(s) not sent, over protocol.max_answers_per_sender "
+            "(a loop or a flood; the mail itself was recorded and filed)."
+        )
+    return "\n".join(lines)
+
+
+def held_summary(held: dict[str, tuple[int, str]]) -> str:
+    """One line per person the ceiling stopped answering: 'held 280 answers to alice@...
+    (over 20 answers an hour)'."""
+    lines = []
+    for address, (count, why) in sorted(held.items(), key=lambda item: -item[1][0]):
+        reason = why.removesuffix(f" to {address}")
+        lines.append(f"held {count} answer{'s' if count != 1 else ''} to {address} ({reason})")
+    return "\n".join(lines)
 
 
 def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) -> str:
@@ -69,6 +86,11 @@ def show_text(ticket: Ticket, now: datetime) -> str:
         lines.append(f"  accepted:  {data['accepted_at']}")
     if data["refusal_reason"]:
         lines.append(f"  refused:   {data['refused_at']}: {data['refusal_reason']}")
+    if data["cancelled_at"]:
+        lines.append(f"  cancelled: {data['cancelled_at']}: {data['cancel_reason'] or '-'}")
+    if data["message"]:
+        lines.append("  message:")
+        lines.extend(f"    | {line}" for line in data["message"].splitlines())
     lines.append("  timeline:")
     lines.extend(f"    {e['at']}  {e['kind']}: {e['detail']}" for e in data["events"])
     return "\n".join(lines)

@@ -40,9 +40,10 @@ def screen(mail: ParsedMail, settings: Settings) -> Returned | Ignored | None:
     if mail.auto_reason:
         return Ignored(f"automatic mail: {mail.auto_reason}")
     if not sender:
-        return Ignored("no sender address")
+        return Ignored("no sender address (the From line is empty), so nobody to answer")
     if not domain_allowed(sender, settings):
-        return Ignored(f"sender {sender} is outside the allowed domains")
+        allowed = ", ".join(settings.protocol.allowed_domains)
+        return Ignored(f"the sender is outside the allowed domains ({allowed}); not answered")
     return None
 
 

@@ -60,9 +60,10 @@ def ticket_context(ticket: Ticket) -> dict[str, Any]:
 
 
 def mail_context(
-    ticket: Ticket, shared_address: str, now: datetime, **extra: Any
+    ticket: Ticket, shared_address: str, now: datetime, /, **extra: Any
 ) -> dict[str, Any]:
-    """Everything a notice template renders from: the ticket, the desk's address, extras."""
+    """Everything a notice template renders from: the ticket, the desk's address, extras
+    (which may replace any of it, e.g. `ticket` as someone saw it before a change)."""
     return {
         "ticket": ticket_context(ticket),
         "shared_address": shared_address,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.headerregistry import Address as HeaderAddress
 from enum import StrEnum
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from mailbaton.mail.records import Address, ParsedMail
 from mailbaton.outbound import outbox
-from mailbaton.outbound.compose import FileToSend, OutlookThread
+from mailbaton.outbound.compose import FileToSend, OutlookThread, new_message_id
 from mailbaton.outbound.context import mail_context
 from mailbaton.outbound.desk import Desk, header_address
 from mailbaton.store.models import Event, Ticket
@@ -92,6 +92,13 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         log.error("%s: %s not sent: no template %s.txt", ticket.ref, notice.kind, notice.kind)
         return False
     held = over_ceiling(session, desk, notice, now)
+    if held:
+        # Not even written: in a flood, rendering what is never sent is the costly part.
+        to = notice.to[0].addr_spec.lower()
+        message_id = new_message_id(ticket.ref, notice.kind, desk.sender.domain)
+        outbox.hold(session, notice.kind, to, message_id, now=now, ticket=ticket, why=held)
+        _log_held(session, notice, held, ticket.ref, now)
+        return False
     message = desk.composer.build(
         notice.kind,
         mail_context(ticket, desk.settings.mailbox.address, now, **notice.extra),
@@ -115,8 +122,16 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         ticket=ticket,
         dedupe_key=notice.dedupe_key,
         answer_to=notice.to[0].addr_spec.lower() if notice.auto is Auto.REPLIED else None,
-        held=held,
     )
-    if held:
-        log.warning("%s: %s held: %s", ticket.ref, notice.kind, held)
-    return held is None
+    return True
+
+
+def _log_held(session: Session, notice: Notice, why: str, ref: str, now: datetime) -> None:
+    """Loud once an hour per person (the moment the ceiling is hit), quiet after that."""
+    address = notice.to[0].addr_spec.lower()
+    session.flush()
+    held = outbox.held_answers(session, now, within=timedelta(hours=1)).get(address, (0, ""))
+    if held[0] <= 1:
+        log.warning("answers held: %s; further answers this hour are kept, not sent", why)
+    else:
+        log.info("%s: %s to %s held (%d this hour)", ref, notice.kind, address, held[0])

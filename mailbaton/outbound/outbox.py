@@ -51,9 +51,7 @@ def enqueue(
     ticket: Ticket | None = None,
     dedupe_key: str | None = None,
     answer_to: str | None = None,
-    held: str | None = None,
 ) -> Outbox:
-    """Queues `message`; with `held` (why), keeps it unsent and says so on the timeline."""
     recipients = [addr.addr_spec for addr in message["To"].addresses]
     row = Outbox(
         ticket_id=ticket.id if ticket is not None else None,
@@ -63,23 +61,48 @@ def enqueue(
         rcpt_json=json.dumps(recipients),
         subject=str(message["Subject"]),
         raw=message.as_bytes(policy=SMTP),
-        state=MailState.HELD if held else MailState.QUEUED,
+        state=MailState.QUEUED,
         attempts=0,
         created_at=now,
         next_attempt_at=now,
         dedupe_key=dedupe_key,
         answer_to=answer_to,
-        last_error=held,
     )
     session.add(row)
     if ticket is not None:
-        to = ", ".join(recipients)
-        kind_, detail = (
-            ("answer held", f"{kind} to {to}: {held}")
-            if held
-            else ("mail queued", f"{kind} to {to}")
-        )
-        session.add(Event(ticket=ticket, at=now, kind=kind_, detail=detail))
+        detail = f"{kind} to {', '.join(recipients)}"
+        session.add(Event(ticket=ticket, at=now, kind="mail queued", detail=detail))
+    return row
+
+
+def hold(
+    session: Session,
+    kind: str,
+    to: str,
+    message_id: str,
+    *,
+    now: datetime,
+    ticket: Ticket,
+    why: str,
+) -> Outbox:
+    """Records an answer the ceiling stopped: counted and shown, never written or sent."""
+    row = Outbox(
+        ticket_id=ticket.id,
+        kind=kind,
+        message_id=message_id,
+        mail_from="",
+        rcpt_json=json.dumps([to]),
+        subject="",
+        raw=b"",
+        state=MailState.HELD,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+        answer_to=to,
+        last_error=why,
+    )
+    session.add(row)
+    session.add(Event(ticket=ticket, at=now, kind="answer held", detail=f"{kind} to {to}: {why}"))
     return row
 
 
@@ -99,14 +122,15 @@ def answers_to(session: Session, address: str, now: datetime) -> int:
 
 def held_answers(
     session: Session, now: datetime, within: timedelta = timedelta(days=1)
-) -> dict[str, int]:
-    """Per address: answers held back by the ceiling lately (what `status` reports)."""
+) -> dict[str, tuple[int, str]]:
+    """Per address: how many answers the ceiling held back lately, and why (what `status`
+    and the log report)."""
     rows = session.execute(
-        select(Outbox.answer_to, func.count())
+        select(Outbox.answer_to, func.count(), func.max(Outbox.last_error))
         .where(Outbox.state == MailState.HELD, Outbox.created_at > now - within)
         .group_by(Outbox.answer_to)
     ).all()
-    return {address: count for address, count in rows if address}
+    return {address: (count, why or "") for address, count, why in rows if address}
 
 
 def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
@@ -122,7 +146,9 @@ def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
 def sent_texts(session: Session, ticket: Ticket) -> list[str]:
     """The plain text of every mail queued about `ticket`: what its people may quote back."""
     raws = session.scalars(
-        select(Outbox.raw).where(Outbox.ticket_id == ticket.id).order_by(Outbox.id)
+        select(Outbox.raw)
+        .where(Outbox.ticket_id == ticket.id, Outbox.state != MailState.HELD)
+        .order_by(Outbox.id)
     ).all()
     texts = []
     for raw in raws:

@@ -21,16 +21,17 @@ def owner(ticket: Ticket) -> str:
 
 
 def mail_problems(session: Session) -> dict[int, dict[str, int]]:
-    """Per ticket: mails still waiting for the SMTP server, and mails it refused for good."""
+    """Per ticket: mails still waiting for the SMTP server, mails it refused for good, and
+    answers held back by the answers-per-sender ceiling."""
     rows = session.execute(
         select(Outbox.ticket_id, Outbox.state, func.count())
-        .where(Outbox.state.in_(("queued", "parked")), Outbox.ticket_id.is_not(None))
+        .where(Outbox.state.in_(("queued", "parked", "held")), Outbox.ticket_id.is_not(None))
         .group_by(Outbox.ticket_id, Outbox.state)
     ).all()
     found: dict[int, dict[str, int]] = {}
     for ticket_id, state, count in rows:
         if ticket_id is not None:
-            found.setdefault(ticket_id, {"queued": 0, "parked": 0})[state] = count
+            found.setdefault(ticket_id, {"queued": 0, "parked": 0, "held": 0})[state] = count
     return found
 
 
@@ -51,11 +52,14 @@ def ticket_json(
         "refused_at": iso(ticket.refused_at),
         "refusal_reason": ticket.refusal_reason,
         "cancelled_at": iso(ticket.cancelled_at),
+        "cancel_reason": ticket.cancel_reason,
         "escalations": ticket.escalations,
         "due": ticket.due,
+        "message": ticket.message or "",
         "files": [a.filename for a in ticket.attachments],
         "mail_waiting": (mail or {}).get("queued", 0),
         "mail_undeliverable": (mail or {}).get("parked", 0),
+        "mail_held": (mail or {}).get("held", 0),
     }
     if ticket.state == REJECTED:
         data["rejection_reasons"] = json.loads(ticket.rejection_reasons or "[]")

@@ -259,3 +259,102 @@ def test_a_handler_only_decides_settle_writes(bench: Bench) -> None:
         session.rollback()
     assert bench.ticket(ref)["state"] == "pending"
     assert bench.outbox("accepted") == []
+
+
+def test_answers_to_one_sender_stop_at_the_ceiling_and_are_held(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, protocol={"max_answers_per_sender": 3})
+    for n in range(5):
+        assert bench.deliver(mails.handoff(catcher=None, title=f"Loop {n}")).outcome == "rejected"
+    sent = [s for s in bench.outbox("rejection") if s.state == "queued"]
+    held = [s for s in bench.outbox("rejection") if s.state == "held"]
+    assert (len(sent), len(held)) == (3, 2)
+    events = bench.ticket("MB-R5")["events"]
+    assert (
+        "answer held",
+        "rejection to alice@example.com: over 3 answers an hour to alice@example.com",
+    ) in events
+    # Another person is still answered; and Alice again an hour later.
+    bench.deliver(mails.handoff(catcher=None, sender="Bob Roe <bob@example.com>"))
+    bench.deliver(mails.handoff(catcher=None), bench.now + timedelta(hours=1, seconds=1))
+    assert [s.to for s in bench.outbox("rejection") if s.state == "queued"][-2:] == [
+        ["bob@example.com"],
+        [ALICE_ADDR],
+    ]
+
+
+def test_the_thrower_s_words_and_a_cancel_reason_are_kept(bench: Bench) -> None:
+    body = "Catcher: Jane Doe <jane@example.com>\nAttached: yes\n\nPlease call them first.\n"
+    ref = bench.deliver(mails.handoff(body=body)).ref
+    assert ref is not None
+    assert bench.ticket(ref)["message"] == "Please call them first."
+    receipt = bench.outbox("receipt")[-1].message
+    bench.deliver(mails.reply(receipt, "CANCEL: the customer signed already", sender=mails.ALICE))
+    assert bench.ticket(ref)["cancel_reason"] == "the customer signed already"
+    assert "the customer signed already" in bench.outbox("cancelled")[0].text
+
+
+def test_a_catcher_named_by_address_only_gets_the_name_seen_on_their_mail(bench: Bench) -> None:
+    bench.deliver(mails.handoff(catcher=None, sender="Robert Stone <bob@example.com>"))
+    ref = bench.deliver(mails.handoff(catcher="bob@example.com")).ref
+    assert ref is not None
+    assert bench.ticket(ref)["catcher_name"] == "Robert Stone"
+    assert bench.outbox("request")[-1].message["To"] == "Robert Stone <bob@example.com>"
+
+
+def manager_says(bench: Bench, text: str, sender: str = "Sam Head <sales-head@example.com>") -> str:
+    warning = bench.outbox("escalation")[-1].message
+    return bench.deliver(
+        mails.reply(warning, text, sender=sender), bench.now + timedelta(hours=5)
+    ).reason
+
+
+def test_a_manager_s_words_are_passed_on_not_told_off(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    reason = manager_says(bench, "Got it, I'll chase Jane today.")
+    assert reason == f"{ref}: note from manager sales-head@example.com passed on"
+    assert bench.ticket(ref)["state"] == "pending"
+    assert bench.outbox("not_catcher") == []
+    notes = bench.outbox("manager_note")
+    assert sorted(s.to[0] for s in notes) == [ALICE_ADDR, JANE_ADDR]
+    assert all("I'll chase Jane today." in s.text for s in notes)
+    assert (
+        "manager note",
+        "from sales-head@example.com: Got it, I'll chase Jane today.",
+    ) in bench.ticket(ref)["events"]
+
+
+def test_a_department_manager_is_heard_before_any_escalation(bench: Bench) -> None:
+    ref = opened(bench)
+    request = bench.outbox("request")[0].message
+    bench.deliver(
+        mails.reply(
+            request, "Jane, please look at this one first.", sender="sales-head@example.com"
+        )
+    )
+    assert [s.to for s in bench.outbox("manager_note")] == [[ALICE_ADDR], [JANE_ADDR]]
+    assert bench.ticket(ref)["state"] == "pending"
+
+
+def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    manager_says(bench, "Jane is away.\n\nCatcher: Bob Roe <bob@example.com>")
+    ticket = bench.ticket(ref)
+    assert (ticket["state"], ticket["catcher"]) == ("pending", "bob@example.com")
+    request = bench.outbox("request")[-1]
+    assert request.to == ["bob@example.com"]
+    assert "Jane Doe" in request.text
+    # Jane is told by the manager's note, greeted as Jane, not as Bob.
+    to_jane = next(s for s in bench.outbox("manager_note") if s.to == [JANE_ADDR])
+    assert "Bob" not in to_jane.text.splitlines()[0]
+    assert catcher_says(bench, "got it", sender=BOB) == f"{ref} accepted by bob@example.com"
+
+
+def test_a_manager_cannot_hand_to_a_team_address(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    reason = manager_says(bench, "Catcher: sales@example.com")
+    assert reason.startswith(f"{ref}: re-route refused: ")
+    assert bench.ticket(ref)["catcher"] == JANE_ADDR
+    assert [s.to for s in bench.outbox("not_pending")] == [["sales-head@example.com"]]

@@ -93,3 +93,36 @@ def test_an_answered_ticket_is_neither_reminded_nor_escalated(tmp_path: Path) ->
     report = bench.sweep(10 * HOUR)
     assert (report.reminded, report.escalated) == (0, 0)
     assert bench.outbox("reminder") == bench.outbox("escalation") == []
+
+
+def test_a_reminder_due_in_the_pass_of_its_escalation_is_skipped(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, remind_after="2h")
+    ref = opened(bench)
+    # Down from 1 h to 5 h: reminder (2 h) and escalation (4 h) are both due now.
+    report = bench.sweep(5 * HOUR)
+    assert (report.reminded, report.escalated) == (0, 1)
+    assert bench.outbox("reminder") == []
+    assert "reminder skipped" in bench.kinds(ref)
+    # And it does not come back later.
+    assert bench.sweep(6 * HOUR).reminded == 0
+
+
+def test_the_reminder_names_the_work_and_the_moment_managers_hear(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, remind_after="2h")
+    opened(bench)
+    assert bench.sweep(2 * HOUR).reminded == 1
+    [reminder] = bench.outbox("reminder")
+    assert "Acme Corp" in reminder.text
+    assert "13:00" in reminder.text  # 4 h after 09:00 UTC
+
+
+def test_every_escalation_level_threads_under_the_first(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, repeat_every="2h")
+    opened(bench)
+    bench.sweep(4 * HOUR)
+    bench.sweep(6 * HOUR)
+    first, second = bench.outbox("escalation")
+    root = first.message["Message-ID"]
+    assert second.message["In-Reply-To"] == root
+    assert root in second.message["References"]
+    assert first.message["Subject"] == second.message["Subject"]
