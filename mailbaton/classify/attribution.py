@@ -93,9 +93,9 @@ def _is_attribution(joined: str) -> bool:
 @dataclass(frozen=True)
 class _Template:
     pattern: re.Pattern[str]  # the whole line
-    tail: re.Pattern[str] | None  # the line's end, when it starts with a word (mid-line)
     needles: tuple[str, ...]  # words that must all be in the line before the regex runs
     dated: bool  # has a date: an author-only "X wrote:" needs more evidence
+    named_first: bool  # starts with the author or date ("#1 kirjoitti #2 klo #3:")
 
 
 _ADDRESS = r"(?:\s*[(<\[]{0,2}(?:mailto:)?[^\s<>()\[\]]+@[^\s<>()\[\]]+[)>\]]{0,2})?"
@@ -137,9 +137,9 @@ def _compile(template: str) -> _Template | None:
     if not needles or not template.rstrip().endswith((":", "：", "글")):
         return None  # no fixed word (Ukrainian "#2 #3, #1:"): the general rules cover it
     body = "".join(regex)
-    starts_with_word = bool(_WORD.match(pieces[0])) if pieces[0] else False
-    tail = re.compile(rf"(?<!\w){body}\s*$", re.I) if starts_with_word and dated else None
-    return _Template(re.compile(rf"\s*{body}\s*", re.I), tail, tuple(needles), dated)
+    opening = next(piece for piece in pieces if piece.strip())
+    named_first = opening in ("#1", "#2", "#3", "%s", "{name}") or opening.startswith("[")
+    return _Template(re.compile(rf"\s*{body}\s*", re.I), tuple(needles), dated, named_first)
 
 
 def _templates() -> tuple[_Template, ...]:
@@ -166,24 +166,60 @@ def _template_match(joined: str) -> _Template | None:
     return None
 
 
+_GAP = re.compile(r"[.!?؟](?=\s)\s*|[。！？।]\s*|\s+")
+_KEYWORDS = ("GOT IT", "REFUSE", "REFUSED", "REJECT", "REJECTED", "ACCEPTED", "CANCEL")
+_PROSE_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _starts_attribution(line: str) -> bool:
+    """Is the whole line an attribution from its first word (so nothing to split)?"""
+    template = _template_match(line)
+    if template and template.dated and not template.named_first:
+        return True
+    return bool(_OPENER.match(line)) and _is_attribution(line)
+
+
+def _rest_is_attribution(rest: str, sentence: bool, named: bool) -> bool:
+    first = rest.split(maxsplit=1)[0]
+    if len(first) > 2 and first.isalpha() and first.isupper():
+        return False  # a shouted keyword ("REFUSE 03.06.2024 ...") opens no attribution
+    template = _template_match(rest)
+    if template and template.dated and template.named_first == named:
+        return named or not rest[0].islower()  # clients capitalise the opening word
+    return sentence and not named and bool(_OPENER.match(rest)) and _is_attribution(rest)
+
+
 def split_mid_line(line: str) -> int:
     """Where an attribution starts after new text on the same line ("Got it. On ... wrote:");
     0 if none does."""
-    if len(line) > MAX_ATTRIBUTION or not line.rstrip().endswith((":", "：")):
+    if len(line) > MAX_ATTRIBUTION or not line.endswith((":", "：")) or "\n" in line:
         return 0
-    low = line.lower()
-    for template in _TEMPLATES:
-        if template.tail is None or not all(needle in low for needle in template.needles):
-            continue
-        for match in template.tail.finditer(line):
-            # Clients capitalise the word that opens the line: "On", "Am", "Le".
-            if (
-                match.start() > 0
-                and line[match.start()].isupper()
-                and line[: match.start()].strip()
-            ):
-                return match.start()
+    if not any(char.isdigit() for char in line) or _starts_attribution(line):
+        return 0
+    gaps = [gap for _, gap in zip(range(60), _GAP.finditer(line), strict=False)]
+    # First an attribution opening with a word ("On", "Am", "Le"), then one opening with the
+    # author ("Alice kirjoitti ..."), which can only follow the end of a sentence.
+    for named in (False, True):
+        for gap in gaps:
+            at, sentence = gap.end(), not gap.group().isspace()
+            # A verdict keyword is a whole answer: "REFUSE 03.06.2024 10:15, Alice:"
+            sentence = sentence or line[:at].rstrip().endswith(_KEYWORDS)
+            if at >= len(line) or not _prose_before(line[:at], named):
+                continue
+            if named and not sentence:
+                continue  # an author or a date can open an attribution only after a sentence
+            if _rest_is_attribution(line[at:], sentence, named):
+                return at
     return 0
+
+
+def _prose_before(prefix: str, named: bool) -> bool:
+    """Could this be what the replier typed: "Got it.", not "03." or "po 3." (a date)?"""
+    if not named:
+        return any(char.isalpha() for char in prefix)
+    # Dates start with words too ("man. 3.", "пн, 3 черв."): three words make a sentence.
+    words = _PROSE_WORD.findall(re.sub(r"\S+@\S+", " ", prefix))
+    return len(words) >= 3 or prefix.rstrip().endswith(tuple("!?。！？।"))
 
 
 def _next_quoted(lines: Sequence[str], i: int) -> bool:
@@ -200,6 +236,14 @@ def _joined_at(lines: Sequence[str], i: int, size: int, joined: str) -> str | No
     if not nxt or is_quoted(nxt) or len(joined) + len(nxt) > MAX_ATTRIBUTION:
         return None
     return f"{joined} {nxt}"
+
+
+# "03.06.2024 10:15, Alice Martin:" (Thunderbird in Ukrainian): a date, a time and a
+# colon, with a quote right below.
+_DATE_TIME_COLON = re.compile(
+    r"^(?=.{0,60}\b\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b)(?=.{0,80}\b\d{1,2}[:.]\d{2}\b)"
+    r".{6,150}[:：]$"
+)
 
 
 def _undated_ok(line: str, lines: Sequence[str], i: int) -> bool:
@@ -239,5 +283,7 @@ def _attribution_of(lines: Sequence[str], i: int, size: int, joined: str) -> boo
         starts = _OPENER.match(first) or ("@" in first and _has_verb_word(first))
         if size == 1 or starts:  # Gmail wraps long attributions, only ones that start like one
             return True
+    if size == 1 and _DATE_TIME_COLON.match(joined) and _next_quoted(lines, i + 1):
+        return True
     template = _template_match(joined)
     return bool(template and (template.dated or (size == 1 and _undated_ok(joined, lines, i))))

@@ -25,13 +25,20 @@ _OUTLOOK_HTML = re.compile(
 )
 
 
+def _may_continue(char: str) -> bool:
+    """Can a wrapped quote line start so? Not with a capital, "¿" or a caseless letter (CJK,
+    Arabic, Hebrew...), which start a line of their own."""
+    caseless = char.isalpha() and not char.islower() and not char.isupper()
+    return not char.isupper() and not caseless and char not in "¿¡"
+
+
 def _wrapped_quote(lines: list[str], i: int) -> bool:
     """A quoted line's tail that the client wrapped onto an unquoted line."""
     line = lines[i].strip()
     return (
         0 < i < len(lines) - 1
         and bool(line)
-        and not line[0].isupper()
+        and _may_continue(line[0])
         and len(lines[i - 1]) >= _WRAP_WIDTH
         and is_quoted(lines[i - 1])
         and is_quoted(lines[i + 1])

@@ -58,6 +58,7 @@ _CLOSING = re.compile(
     r"|hilsen|terveisin|pozdrawiam|s\s+pozdravem|üdvözlettel|с\s+уважением|спасибо|saygılarımla)\b",
     re.I,
 )
+_SENTENCE_ENDS = (".", "!", ",", ";", "-", "–", "—", ":", "。", "！", "，", "؛", "،")
 _SIGNED = re.compile(r"^[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}$")
 # "Hi Alice, I'll take it": a greeting opening the same line as the answer.
 _INLINE_GREETING = re.compile(
@@ -104,10 +105,10 @@ def _reason_after(paragraphs: list[list[str]], index: int) -> str:
 def _reason_before(lines: list[str], index: int, column: int) -> str:
     """Words written before the keyword, when they end a sentence: "Out all week. REFUSE"."""
     before = lines[index][:column].rstrip()
-    if before and not before.endswith((".", "!", ",", ";", "-", "–", "—", ":")):
+    if before and not before.endswith(_SENTENCE_ENDS):
         return ""
     text = "\n".join([*lines[:index], before]).strip()
-    return text.rstrip(" .,;:!-–—").strip()
+    return text.rstrip(" " + "".join(_SENTENCE_ENDS)).strip()
 
 
 def _refusal(paragraphs: list[list[str]]) -> tuple[int, int, str] | None:
