@@ -161,8 +161,10 @@ class Microsoft:
                 self._app = self._build(options, None if self.delegated else credential)
             except (ValueError, requests.RequestException) as error:
                 raise SignInProblem(
-                    f"cannot reach the Microsoft sign-in endpoint: {scrub(str(error), secrets)}",
-                    "check the network, oauth2.tenant and oauth2.authority",
+                    f"the Microsoft sign-in endpoint for tenant {s.tenant or 'organizations'} "
+                    f"did not answer as expected: {scrub(str(error), secrets)[:300]}",
+                    "check oauth2.tenant (e.g. contoso.onmicrosoft.com), oauth2.authority and "
+                    "the network; mailbaton tries again",
                 ) from None
             self._fingerprint = fingerprint
         return self._app, secrets
