@@ -237,3 +237,19 @@ def dsn_for(returned: EmailMessage, *, recipient: str = "jane@example.com") -> b
         f"--{boundary}\nContent-Type: text/rfc822-headers\n\n{headers}\n"
         f"--{boundary}--\n"
     ).encode()
+
+
+def kind_of(message: EmailMessage) -> str:
+    """Which mailbaton mail this is ("request", "accepted", ...): its Message-ID is
+    <REF.KIND.random@domain>. Subjects no longer say it: every mail about a ticket has
+    the subject "[MB-42] <title>"."""
+    parts = str(message["Message-ID"] or "").strip().strip("<>").split(".")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def raws_of_kind(raws: list[bytes], kind: str) -> list[EmailMessage]:
+    """The mails of one kind among raw messages fetched from a server, parsed."""
+    from email import message_from_bytes, policy
+
+    parsed = [message_from_bytes(raw, policy=policy.default) for raw in raws]
+    return [m for m in parsed if isinstance(m, EmailMessage) and kind_of(m) == kind]

@@ -132,17 +132,29 @@ def chromium(*args: str) -> str:
 
 
 def content_height(page: Path, width: int, dark: bool) -> int:
-    """How tall the page is at this width: the DOM, after layout, records its own height."""
+    """How tall the page is at this width. Measured in an iframe of exactly that width:
+    a headless window for --dump-dom is never narrower than 500 px."""
     probe = page.with_suffix(".probe.html")
-    script = (
-        "<script>document.documentElement.setAttribute('data-height',"
-        "Math.ceil(document.documentElement.getBoundingClientRect().height))</script>"
+    probe.write_text(
+        '<html><body style="margin:0"><iframe id="f" src="' + page.name + '" style="width:'
+        f'{width}px;height:50px;border:0"></iframe><script>onload=function(){{var d='
+        "document.getElementById('f').contentDocument;document.body.setAttribute('data-height',"
+        "Math.max(d.documentElement.scrollHeight,d.body.scrollHeight))}</script></body></html>",
+        encoding="utf-8",
     )
-    probe.write_text(page.read_text(encoding="utf-8") + script, encoding="utf-8")
     flags = ["--force-dark-mode"] if dark else []
-    dom = chromium(*flags, f"--window-size={width},600", "--dump-dom", probe.as_uri())
+    dom = chromium(
+        *flags,
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=3000",
+        f"--window-size={max(width, 500)},600",
+        "--dump-dom",
+        probe.as_uri(),
+    )
     found = re.search(r'data-height="(\d+)"', dom)
-    return min(int(found.group(1)), 6000) if found else 1200
+    if not found:
+        raise RuntimeError(f"could not measure {page.name}")
+    return min(int(found.group(1)), 6000)
 
 
 def shoot(shot: Shot, out: Path) -> Path:
