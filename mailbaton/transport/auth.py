@@ -15,7 +15,15 @@ from mailbaton.transport.oauth2.google import Google
 from mailbaton.transport.oauth2.microsoft import Microsoft
 from mailbaton.transport.oauth2.token import Provider, SignInProblem, Token, scrub
 
-__all__ = ["SignInProblem", "Token", "TokenSource", "server_refused", "token_source", "xoauth2"]
+__all__ = [
+    "SignInProblem",
+    "Token",
+    "TokenSource",
+    "server_refused",
+    "source_for",
+    "token_source",
+    "xoauth2",
+]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +103,17 @@ def token_source(settings: OAuth2Settings, user: str) -> TokenSource:
         if found is None:
             found = _sources[(settings, user)] = TokenSource(provider_for(settings), user)
         return found
+
+
+def source_for(settings: OAuth2Settings | None, user: str) -> TokenSource:
+    """The token source of a connection whose settings say auth = "oauth2"."""
+    if settings is None:
+        # Settings made in code rather than by the loader: never fall back to a password.
+        raise SignInProblem(
+            f'auth = "oauth2" for {user}, but no [oauth2] table came with the settings',
+            "load the config with mailbaton.config.load, which hands [oauth2] on",
+        )
+    return token_source(settings, user)
 
 
 def xoauth2(user: str, token: str) -> bytes:

@@ -14,7 +14,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from mailbaton.config import MailboxSettings
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome
-from mailbaton.transport.auth import SignInProblem, server_refused, token_source, xoauth2
+from mailbaton.transport.auth import SignInProblem, server_refused, source_for, xoauth2
 from mailbaton.transport.base import Incoming, Transient
 from mailbaton.transport.tls import tls_context
 
@@ -210,10 +210,10 @@ class Inbox:
 def sign_in(client: IMAPClient, s: MailboxSettings) -> None:
     """LOGIN with the password, or AUTHENTICATE XOAUTH2 with a token; a refused token is
     replaced by a fresh one once (it may have been revoked or expired early)."""
-    if s.auth != "oauth2" or s.oauth2 is None:
+    if s.auth != "oauth2":
         client.login(s.username, s.password)
         return
-    source = token_source(s.oauth2, s.username)
+    source = source_for(s.oauth2, s.username)
     for last in (False, True):
         token = source.token()
         try:

@@ -8,7 +8,7 @@ from types import TracebackType
 import aiosmtplib
 
 from mailbaton.config import SmtpSettings
-from mailbaton.transport.auth import SignInProblem, server_refused, token_source
+from mailbaton.transport.auth import SignInProblem, server_refused, source_for
 from mailbaton.transport.base import Permanent, Transient, TransportError
 from mailbaton.transport.tls import tls_context
 
@@ -94,10 +94,10 @@ class SmtpSender:
 async def sign_in(client: aiosmtplib.SMTP, s: SmtpSettings) -> None:
     """AUTH with the password, or AUTH XOAUTH2 with a token; a refused token is replaced by
     a fresh one once (it may have been revoked or expired early)."""
-    if s.auth != "oauth2" or s.oauth2 is None:
+    if s.auth != "oauth2":
         await client.login(s.username, s.password)
         return
-    source = token_source(s.oauth2, s.username)
+    source = source_for(s.oauth2, s.username)
     for last in (False, True):
         # The provider may block on the network or a command: not on the event loop.
         token = await asyncio.to_thread(source.token)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mailbaton.config import ConfigError, OAuth2Settings, Settings, from_dict
-from mailbaton.transport.auth import TokenSource, server_refused, xoauth2
+from mailbaton.transport.auth import TokenSource, server_refused, source_for, xoauth2
 from mailbaton.transport.oauth2 import google, microsoft
 from mailbaton.transport.oauth2.command import Command
 from mailbaton.transport.oauth2.token import (
@@ -226,3 +226,8 @@ def test_no_secret_reaches_the_log_of_a_sign_in(caplog: pytest.LogCaptureFixture
     issuer = Issuer(lifetime=3600)
     token = TokenSource(issuer, USER).token()
     assert token.value not in caplog.text and token.value not in repr(token)
+
+
+def test_oauth2_settings_without_the_table_never_fall_back_to_a_password() -> None:
+    with pytest.raises(SignInProblem, match="no \\[oauth2\\] table came with the settings"):
+        source_for(None, USER)
