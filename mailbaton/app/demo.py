@@ -9,7 +9,7 @@ import smtplib
 import socket
 import textwrap
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -85,6 +85,11 @@ def _pdf() -> bytes:
     )
 
 
+def _due() -> str:
+    """A Due date a few days ahead of today, so the demo never shows a date already past."""
+    return (utcnow().date() + timedelta(days=4)).isoformat()
+
+
 def bad_handoff() -> EmailMessage:
     message = EmailMessage()
     message["From"] = ALICE
@@ -92,7 +97,7 @@ def bad_handoff() -> EmailMessage:
     message["Subject"] = "HANDOFF: Acme Corp contract"
     message.set_content(
         "Catcher: sales@example.com\nTitle: Acme Corp - $50,000 contract ready to countersign\n"
-        "Due: 2026-11-27\n\nCan someone take this?\n"
+        f"Due: {_due()}\n\nCan someone take this?\n"
     )
     return message
 
@@ -105,7 +110,9 @@ def good_handoff(title: str = "Acme Corp - $50,000 contract ready to countersign
     message.set_content(
         f"Catcher: {JANE}\nAttached: yes\n"
         f"Title: {title}\n"
-        "Due: 2026-11-27\nNotes: customer expects a call on Friday\n\nThanks, Alice\n"
+        f"Due: {_due()}\nNotes: customer expects a call on Friday\n\n"
+        "Please countersign and send it back to them; they asked for a call first.\n\n"
+        "Thanks, Alice\n"
     )
     message.add_attachment(
         _pdf(), maintype="application", subtype="pdf", filename="acme-contract.pdf"
@@ -260,6 +267,8 @@ def _story(settings: Settings, service: Service) -> None:
     _pass(service)
     print("  Alice is told the baton has been passed:")
     _show(_inbox_of(settings, "alice@example.com")[-1], lines=4)
+    print("\n  And Jane sees at once how her answer was read:")
+    _show(_inbox_of(settings, "jane@example.com")[-1], lines=3)
 
     _step("4. Alice throws another one to Jane, and nobody catches it")
     _send(settings, good_handoff(title="Globex renewal - signed order form"))
@@ -306,24 +315,27 @@ def _report(report: PassReport) -> None:
 
 def webmail_steps(http_port: int) -> str:
     """How a person acts as Alice, Jane or a manager in the sandbox's web mail."""
-    return textwrap.dedent(
+    steps = textwrap.dedent(
         f"""\
-          Web mail: http://127.0.0.1:{http_port}/  (every address is an account; pick one
-          in the list on the left to read its mail as that person)
+          Web mail: http://127.0.0.1:{http_port}/  (every address is an account: choose one
+          in the account list at the top left to read its mail as that person)
 
           Act as Jane and take the Globex ticket (MB-2):
-            1. Pick jane@example.com, open "[MB-2] ...", press Reply.
+            1. Choose jane@example.com, open "[MB-2] ...", press Reply (the arrow
+               button above the mail).
             2. In From, replace the random ...@mail-devel address with jane@example.com
                (the web mail makes one up; mailbaton ignores mail from outside example.com).
-            3. Write GOT IT as the message, press Send.
+            3. Write GOT IT as the message and press Send (the paper plane).
           Within seconds the terminal says "processed: MB-2 accepted by jane@example.com",
           Alice (alice@example.com) has "accepted" and Jane a confirmation.
 
           Act as Alice: open her receipt, Reply with From alice@example.com and write
-          CANCEL and a reason; or write a new mail to baton@example.com starting with
-          "Catcher: Jane Doe <jane@example.com>" (the web mail can attach a file).
-          Act as a manager: pick head-of-ops@example.com, Reply to the warning with From
+          CANCEL and a reason; or write a new mail (the paper plane at the top) From
+          alice@example.com To baton@example.com, starting with the line
+          "Catcher: Jane Doe <jane@example.com>" and a file attached.
+          Act as a manager: choose head-of-ops@example.com, Reply to the warning with From
           head-of-ops@example.com; your words reach Alice and Jane, and a line
           "Catcher: Bob Stone <bob@example.com>" hands the ticket to Bob.
         """
     ).rstrip()
+    return textwrap.indent(steps, "  ")
