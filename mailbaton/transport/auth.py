@@ -72,6 +72,16 @@ class TokenSource:
                 self._token = None
                 log.warning("%s", problem)
                 raise
+            except Exception as error:  # a library's surprise: named, never a traceback
+                self._token = None
+                # Only the type: the text of an unknown error may quote a secret.
+                surprise = SignInProblem(
+                    f"the {self.provider.name} sign-in failed unexpectedly "
+                    f"({type(error).__name__})",
+                    "run `mailbaton -v check`; if it persists, report it with that output",
+                )
+                log.warning("%s", surprise)
+                raise surprise from None
             margin = min(MARGIN_SECONDS, token.lifetime / 4)
             self._token, self._good_until = token, now + token.lifetime - margin
             self.refreshes += 1

@@ -231,3 +231,17 @@ def test_no_secret_reaches_the_log_of_a_sign_in(caplog: pytest.LogCaptureFixture
 def test_oauth2_settings_without_the_table_never_fall_back_to_a_password() -> None:
     with pytest.raises(SignInProblem, match="no \\[oauth2\\] table came with the settings"):
         source_for(None, USER)
+
+
+def test_a_library_surprise_is_a_named_problem_without_its_text() -> None:
+    issuer = Issuer(lifetime=3600)
+    source = TokenSource(issuer, USER)
+
+    def broken(user: str) -> Token:
+        raise KeyError("secret-in-the-message")
+
+    issuer.fetch = broken  # type: ignore[method-assign]
+    with pytest.raises(SignInProblem) as caught:
+        source.token()
+    assert caught.value.problem == "the microsoft sign-in failed unexpectedly (KeyError)"
+    assert "secret-in-the-message" not in str(caught.value)
