@@ -82,11 +82,11 @@ def _fill(template: str) -> str:
     return text.replace("[", "").replace("]", "")
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
 
 
-def _html_lines(text: str) -> str:
+def html_lines(text: str) -> str:
     return "".join(f"<div>{htmllib.escape(line) or '<br>'}</div>" for line in text.split("\n"))
 
 
@@ -102,15 +102,15 @@ def _quoting_client(attribution: str, posting: str, new: str, html_kind: str) ->
     """Clients that quote with '>' / <blockquote> under an attribution line."""
     first, rest = _halves()
     if posting == "top":
-        text = f"{new}\n\n{attribution}\n{_quoted(ORIGINAL)}\n"
+        text = f"{new}\n\n{attribution}\n{quoted(ORIGINAL)}\n"
     elif posting == "tight":
-        text = f"{new}\n{attribution}\n{_quoted(ORIGINAL)}\n"
+        text = f"{new}\n{attribution}\n{quoted(ORIGINAL)}\n"
     elif posting == "midline":
-        text = f"{new} {attribution}\n{_quoted(ORIGINAL)}\n"
+        text = f"{new} {attribution}\n{quoted(ORIGINAL)}\n"
     elif posting == "bottom":
-        text = f"{attribution}\n{_quoted(ORIGINAL)}\n\n{new}\n"
+        text = f"{attribution}\n{quoted(ORIGINAL)}\n\n{new}\n"
     else:
-        text = f"{attribution}\n{_quoted(first)}\n\n{new}\n\n{_quoted(rest)}\n"  # inline
+        text = f"{attribution}\n{quoted(first)}\n\n{new}\n\n{quoted(rest)}\n"  # inline
     attr = htmllib.escape(attribution)
     if html_kind == "gmail":
         cite = f'<div dir="ltr" class="gmail_attr">{attr}<br></div>'
@@ -122,14 +122,14 @@ def _quoting_client(attribution: str, posting: str, new: str, html_kind: str) ->
     else:  # thunderbird and the rest
         open_ = f'<div class="moz-cite-prefix">{attr}<br></div><blockquote type="cite">'
         close = "</blockquote>"
-    mine = f'<div dir="ltr">{_html_lines(new)}</div>'
+    mine = f'<div dir="ltr">{html_lines(new)}</div>'
     if posting == "top":
-        body = f"{mine}<br>{open_}{_html_lines(ORIGINAL)}{close}"
+        body = f"{mine}<br>{open_}{html_lines(ORIGINAL)}{close}"
     elif posting == "bottom":
-        body = f"{open_}{_html_lines(ORIGINAL)}{close}<br>{mine}"
+        body = f"{open_}{html_lines(ORIGINAL)}{close}<br>{mine}"
     else:
         again = open_.replace(attr, "", 1)  # the attribution heads the first part only
-        body = f"{open_}{_html_lines(first)}{close}{mine}{again}{_html_lines(rest)}{close}"
+        body = f"{open_}{html_lines(first)}{close}{mine}{again}{html_lines(rest)}{close}"
     return text, f"<html><body>{body}</body></html>"
 
 
@@ -168,11 +168,11 @@ def _outlook(
         for line in block
     )
     html = (
-        f"<html><body><div>{_html_lines(new)}</div>"
+        f"<html><body><div>{html_lines(new)}</div>"
         + (f"<div>{htmllib.escape(device)}</div>" if device else "")
         + '<div id="appendonsend"></div><hr style="display:inline-block;width:98%">'
         f'<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri">{bold}</font><div>&nbsp;</div>'
-        f"</div><div>{_html_lines(ORIGINAL)}</div></body></html>"
+        f"</div><div>{html_lines(ORIGINAL)}</div></body></html>"
     )
     return text, html
 
@@ -264,13 +264,13 @@ def _ios() -> list[DevCase]:
 
         def build(new: str, a: str = attribution, d: str = device) -> tuple[str, str]:
             # iOS Mail: the device line under the answer, the attribution inside the quote.
-            text = f"{new}\n\n{d}\n\n{_quoted(a)}\n>\n{_quoted(ORIGINAL)}\n"
+            text = f"{new}\n\n{d}\n\n{quoted(a)}\n>\n{quoted(ORIGINAL)}\n"
             return text, _quoting_client(a, "top", f"{new}\n\n{d}", "apple")[1]
 
         cases += _top_posted("ios", lang, n, build)
         s = said(lang, _variants(n)[2])
         # Typed under the device line the app put at the top.
-        text = f"{device}\n\n{s.new}\n\n{_quoted(attribution)}\n>\n{_quoted(ORIGINAL)}\n"
+        text = f"{device}\n\n{s.new}\n\n{quoted(attribution)}\n>\n{quoted(ORIGINAL)}\n"
         cases.append(_case("ios", lang, "under_signature/plain", (text, None), s))
     return cases
 
@@ -319,8 +319,8 @@ def _webmail_cases() -> list[DevCase]:
 def _pasted_html(lead: list[str], new: str) -> str:
     head = "".join(f"<div>{htmllib.escape(line)}</div>" for line in lead)
     return (
-        f"<html><body><div>{_html_lines(new)}</div><div><br></div><div><br></div>"
-        f"<div>{head}<div><br></div>{_html_lines(ORIGINAL)}</div></body></html>"
+        f"<html><body><div>{html_lines(new)}</div><div><br></div><div><br></div>"
+        f"<div>{head}<div><br></div>{html_lines(ORIGINAL)}</div></body></html>"
     )
 
 
