@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from oauth_servers import MAILBOX
+from oauth_servers import MAILBOX, app_certificate
 from oauth_setup import SECRET_ENV, OAuthWorld, oauth_baton, oauth_world, secrets_in
 
 from mailbaton.transport.smtp import check_login as smtp_check_login
@@ -209,3 +209,24 @@ def test_a_token_cache_others_can_read_is_refused_at_start(world: OAuthWorld) ->
         f"oauth2.token_cache: {cache} can be read by others (mode 0644); it holds a refresh "
         f"token: chmod 600 {cache}" in done.stderr
     )
+
+
+def test_a_replaced_certificate_is_read_again_without_a_restart(
+    world: OAuthWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    baton = oauth_baton(world, "microsoft-certificate")
+    assert baton.run_pass().inbox_error is None
+    # The admin uploads a new certificate to Entra and removes the old one...
+    new_folder = world.folder / "new"
+    new_folder.mkdir()
+    new_file, new_cert = app_certificate(new_folder)
+    world.authority.app_certificate = new_cert
+    world.authority.revoke_all()
+    report = baton.run_pass()
+    assert report.inbox_error is not None
+    assert "the certificate was not accepted (AADSTS700027)" in report.inbox_error
+    # ...then puts the new key and certificate where oauth2.certificate points.
+    assert baton.settings.oauth2.certificate is not None
+    baton.settings.oauth2.certificate.write_text(new_file.read_text())
+    assert baton.run_pass().inbox_error is None
+    assert not secrets_in(world, caplog.text)
