@@ -42,7 +42,7 @@ def apply(
         if ticket is not None:
             change = answers.handle_reply(turn, ticket)
             settle(turn, ticket, change)
-            return Result(change.outcome, change.reason, ticket)
+            return Result(change.outcome, change.reason + held_note(ticket, now), ticket)
         decision = decision.otherwise
     return _handoff(turn, decision)
 
@@ -51,6 +51,13 @@ def _handoff(turn: Turn, decision: NewHandoff | Rejection) -> Result:
     if isinstance(decision, Rejection):
         ticket = reject(turn, decision)
         codes = ", ".join(reason.code for reason in decision.reasons)
-        return Result(Outcome.REJECTED, f"rejected: {codes}", ticket)
+        return Result(Outcome.REJECTED, f"rejected: {codes}" + held_note(ticket, turn.now), ticket)
     ticket = open_ticket(turn, decision)
     return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)
+
+
+def held_note(ticket: Ticket, now: datetime) -> str:
+    """'; answer held: over 20 answers an hour to ...' when the ceiling kept this answer, so
+    the ledger and the terminal say it too, not only the timeline."""
+    held = [e.detail for e in ticket.events if e.kind == "answer held" and e.at == now]
+    return f"; answer held: {held[-1].split(': ', 1)[-1]}" if held else ""
