@@ -49,11 +49,8 @@ def test_check_gets_a_token_and_signs_in_to_imap_and_smtp(
 ) -> None:
     baton = oauth_baton(world, provider)
     done = baton.cli_inline("check")
+    assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    # Only the sign-in lines: the template check belongs to another test.
-    assert not [
-        line for line in lines if line.startswith(("OAuth2", "IMAP", "SMTP")) and "FAILED" in line
-    ]
     name = provider.split("-")[0]
     token_line = next(line for line in lines if line.startswith("OAuth2"))
     assert token_line.startswith(f"OAuth2 ({name}) for {MAILBOX}: token obtained")
