@@ -91,6 +91,11 @@ def body_text(message: EmailMessage) -> str:
     return part.get_content() if part is not None else ""
 
 
+def text_of(message: EmailMessage) -> str:
+    """What a person reads: the subject, then the plain-text body, decoded."""
+    return f"{message['Subject']}\n{body_text(message)}"
+
+
 @dataclass
 class Baton:
     server: MailServer
@@ -151,6 +156,10 @@ class Baton:
 
     def inbox(self, user: str) -> list[EmailMessage]:
         return [parse(raw) for raw in self.server.messages(user)]
+
+    def saying(self, user: str, words: str) -> list[EmailMessage]:
+        """The mail in the user's INBOX whose subject or text says ``words``."""
+        return [message for message in self.inbox(user) if words in text_of(message)]
 
     def folder_counts(self) -> dict[str, int]:
         names = [

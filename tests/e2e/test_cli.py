@@ -157,7 +157,7 @@ def test_demo_walkthrough_runs_from_nothing(tmp_path: Path) -> None:
     assert "rejected: catcher_role, no_attachment" in out
     assert "opened MB-1 for jane@example.com" in out
     assert "Files:   acme-contract.pdf" in out
-    assert "still yours until Jane replies GOT IT" in out
+    assert "waiting for Jane Doe to reply GOT IT. Until then it is still yours." in out
     assert "MB-1 accepted by jane@example.com" in out
     assert "accepted MB-1 after" in out
     assert "escalated 1" in out

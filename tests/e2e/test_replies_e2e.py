@@ -30,7 +30,7 @@ def open_tickets(baton: Baton, titles: list[str]) -> dict[str, EmailMessage]:
         baton.server.deliver(mails.handoff(title=title))
     baton.run_pass(T0)
     requests = [parse(raw) for raw in baton.server.wait_for("jane@example.com", len(titles))]
-    return {t: next(r for r in requests if f"] {t} - from" in str(r["Subject"])) for t in titles}
+    return {t: next(r for r in requests if str(r["Subject"]).endswith(f"] {t}")) for t in titles}
 
 
 def _thread_root(message: EmailMessage) -> bytes:
@@ -72,9 +72,9 @@ def test_got_it_from_every_client_shape_and_language_accepts(baton: Baton) -> No
     assert all(o.outcome == "processed" for o in report.outcomes)
     wrong = {t: s for t, s in states(baton).items() if s != "accepted"}
     assert not wrong, f"not accepted: {[ACCEPTS[titles.index(t)] for t in wrong]}"
-    accepted = [parse(r) for r in baton.server.messages("alice@example.com") if b"accepted by" in r]
+    accepted = baton.saying("alice@example.com", "accepted MB-")
     assert len(accepted) == len(ACCEPTS)
-    assert "Jane Doe <jane@example.com> accepted MB-1 after 1 h 12 min" in body_text(
+    assert "Jane Doe accepted MB-1 after 1 h 12 min" in body_text(
         next(m for m in accepted if str(m["Subject"]).startswith("[MB-1]"))
     )
     first = next(m for m in accepted if str(m["Subject"]).startswith("[MB-1]"))
@@ -110,11 +110,7 @@ def test_refuse_sends_it_back_to_the_thrower_with_the_reason(baton: Baton) -> No
         assert tickets[title]["owner"] == "alice@example.com"
         assert tickets[title]["refusal_reason"] == reason
         assert tickets[title]["refused_at"] == "2026-11-23T09:30:00Z"
-    refused = [
-        body_text(parse(r))
-        for r in baton.server.messages("alice@example.com")
-        if b"refused by" in r
-    ]
+    refused = [body_text(m) for m in baton.saying("alice@example.com", "refused MB-")]
     assert len(refused) == len(REFUSALS)
     assert any("no capacity this week, ask Bob" in text for text in refused)
 
@@ -137,11 +133,7 @@ def test_anything_else_changes_nothing_and_asks_again(baton: Baton) -> None:
     baton.run_pass(T0 + timedelta(minutes=5))
 
     assert set(states(baton).values()) == {"pending"}
-    unclear = [
-        parse(r)
-        for r in baton.server.messages("jane@example.com")
-        if b"please answer GOT IT or REFUSE" in r
-    ]
+    unclear = baton.saying("jane@example.com", "did not say whether you take it")
     assert len(unclear) == len(UNCLEAR)
     assert all(m["Auto-Submitted"] == "auto-replied" for m in unclear)
 
@@ -158,7 +150,7 @@ def test_only_the_catcher_can_answer(baton: Baton) -> None:
     assert [o.outcome for o in report.outcomes] == ["processed", "ignored"]
     assert states(baton) == {"Bob tries": "pending"}
     (notice,) = [parse(r) for r in baton.server.messages("bob@example.com")]
-    assert "only the named catcher" in body_text(notice)
+    assert "the named catcher, can accept or refuse" in body_text(notice)
     assert baton.server.messages("jane@example.com.evil.net") == []
 
 
@@ -171,7 +163,7 @@ def test_a_late_reply_on_a_closed_ticket_gets_a_notice(baton: Baton) -> None:
 
     ticket = baton.ticket("MB-1")
     assert ticket["state"] == "accepted" and ticket["refusal_reason"] is None
-    notices = [r for r in baton.server.messages("jane@example.com") if b"nothing changed" in r]
+    notices = baton.saying("jane@example.com", "so your reply changed nothing")
     assert len(notices) == 1
 
 
@@ -183,9 +175,7 @@ def test_thrower_can_cancel_from_the_receipt(baton: Baton) -> None:
 
     ticket = baton.ticket("MB-1")
     assert ticket["state"] == "cancelled" and ticket["owner"] == "alice@example.com"
-    cancelled = [
-        parse(r) for r in baton.server.messages("jane@example.com") if b"cancelled by" in r
-    ]
+    cancelled = baton.saying("jane@example.com", "cancelled MB-1")
     assert len(cancelled) == 1
 
 
@@ -193,9 +183,7 @@ def test_after_a_refusal_the_thrower_reroutes_the_same_ticket(baton: Baton) -> N
     request = open_tickets(baton, ["Reroute"])["Reroute"]
     baton.server.deliver(mails.reply(request, "REFUSE: ask Bob"))
     baton.run_pass(T0 + timedelta(minutes=5))
-    refused = next(
-        parse(r) for r in baton.server.messages("alice@example.com") if b"refused by" in r
-    )
+    (refused,) = baton.saying("alice@example.com", "refused MB-1")
     baton.server.deliver(
         mails.reply(refused, "Catcher: Bob Builder <bob@example.com>", sender=mails.ALICE)
     )
