@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mailbaton.clock import as_utc, humanize
+from mailbaton.clock import as_utc, humanize, iso
+from mailbaton.outbound.outbox import HeldAnswers
 from mailbaton.store.models import PENDING, REJECTED, Ticket
-from mailbaton.tickets.queries import owner, ticket_json
+from mailbaton.tickets.queries import MailProblems, owner, ticket_json
 
 TITLE_WIDTH = 40
 
@@ -26,16 +27,23 @@ def mail_summary(problems: dict[int, dict[str, int]]) -> str:
             f"Held: {held} answer(s) not sent, over protocol.max_answers_per_sender "
             "(a loop or a flood; the mail itself was recorded and filed)."
         )
+    per_address = held_summary(problems.held_to) if isinstance(problems, MailProblems) else ""
+    if per_address:
+        lines.append(per_address)
     return "\n".join(lines)
 
 
-def held_summary(held: dict[str, tuple[int, str]]) -> str:
+def held_summary(held: dict[str, HeldAnswers]) -> str:
     """One line per person the ceiling stopped answering: 'held 280 answers to alice@...
-    (over 20 answers an hour)'."""
+    (over 20 answers an hour), the last at ...'."""
     lines = []
-    for address, (count, why) in sorted(held.items(), key=lambda item: -item[1][0]):
-        reason = why.removesuffix(f" to {address}")
-        lines.append(f"held {count} answer{'s' if count != 1 else ''} to {address} ({reason})")
+    for address, found in sorted(held.items(), key=lambda item: -item[1].count):
+        reason = found.why.removesuffix(f" to {address}")
+        plural = "s" if found.count != 1 else ""
+        lines.append(
+            f"held {found.count} answer{plural} to {address} ({reason}), "
+            f"the last at {iso(found.last)}"
+        )
     return "\n".join(lines)
 
 

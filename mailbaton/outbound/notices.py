@@ -130,8 +130,9 @@ def _log_held(session: Session, notice: Notice, why: str, ref: str, now: datetim
     """Loud once an hour per person (the moment the ceiling is hit), quiet after that."""
     address = notice.to[0].addr_spec.lower()
     session.flush()
-    held = outbox.held_answers(session, now, within=timedelta(hours=1)).get(address, (0, ""))
-    if held[0] <= 1:
+    found = outbox.held_answers(session, since=now - timedelta(hours=1)).get(address)
+    count = found.count if found else 1
+    if count <= 1:
         log.warning("answers held: %s; further answers this hour are kept, not sent", why)
     else:
-        log.info("%s: %s to %s held (%d this hour)", ref, notice.kind, address, held[0])
+        log.info("%s: %s to %s held (%d this hour)", ref, notice.kind, address, count)

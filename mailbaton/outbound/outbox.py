@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mailbaton.clock import as_utc
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
 from mailbaton.store.models import Event, Outbox, Ticket
@@ -120,17 +121,29 @@ def answers_to(session: Session, address: str, now: datetime) -> int:
     return int(found or 0)
 
 
-def held_answers(
-    session: Session, now: datetime, within: timedelta = timedelta(days=1)
-) -> dict[str, tuple[int, str]]:
-    """Per address: how many answers the ceiling held back lately, and why (what `status`
-    and the log report)."""
-    rows = session.execute(
-        select(Outbox.answer_to, func.count(), func.max(Outbox.last_error))
-        .where(Outbox.state == MailState.HELD, Outbox.created_at > now - within)
-        .group_by(Outbox.answer_to)
-    ).all()
-    return {address: (count, why or "") for address, count, why in rows if address}
+def held_answers(session: Session, since: datetime | None = None) -> dict[str, HeldAnswers]:
+    """Per address: the answers the ceiling held back (since `since`), why, and the latest
+    moment one was held (what `status` and the log report)."""
+    query = select(
+        Outbox.answer_to, func.count(), func.max(Outbox.last_error), func.max(Outbox.created_at)
+    ).where(Outbox.state == MailState.HELD)
+    if since is not None:
+        query = query.where(Outbox.created_at > since)
+    rows = session.execute(query.group_by(Outbox.answer_to)).all()
+    return {
+        address: HeldAnswers(count, why or "", as_utc(last))
+        for address, count, why, last in rows
+        if address
+    }
+
+
+@dataclass(frozen=True)
+class HeldAnswers:
+    """Answers to one address that the ceiling kept back."""
+
+    count: int
+    why: str
+    last: datetime
 
 
 def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mailbaton.clock import as_utc, iso
+from mailbaton.outbound.outbox import HeldAnswers, held_answers
 from mailbaton.store.models import ACCEPTED, PENDING, REJECTED, Outbox, Ticket
 
 
@@ -20,18 +21,30 @@ def owner(ticket: Ticket) -> str:
     return ticket.thrower
 
 
-def mail_problems(session: Session) -> dict[int, dict[str, int]]:
+class MailProblems(dict[int, dict[str, int]]):
+    """Per ticket id: mails waiting, refused for good, held; and per address, the answers
+    the ceiling held back lately (count, why), for the status line."""
+
+    held_to: dict[str, HeldAnswers]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held_to = {}
+
+
+def mail_problems(session: Session) -> MailProblems:
     """Per ticket: mails still waiting for the SMTP server, mails it refused for good, and
-    answers held back by the answers-per-sender ceiling."""
+    answers held back by the answers-per-sender ceiling (and whom they were for)."""
     rows = session.execute(
         select(Outbox.ticket_id, Outbox.state, func.count())
         .where(Outbox.state.in_(("queued", "parked", "held")), Outbox.ticket_id.is_not(None))
         .group_by(Outbox.ticket_id, Outbox.state)
     ).all()
-    found: dict[int, dict[str, int]] = {}
+    found = MailProblems()
     for ticket_id, state, count in rows:
         if ticket_id is not None:
             found.setdefault(ticket_id, {"queued": 0, "parked": 0, "held": 0})[state] = count
+    found.held_to = held_answers(session)
     return found
 
 

@@ -4,6 +4,7 @@ reminders that never contradict the escalation."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -88,7 +89,10 @@ def test_two_different_handoffs_with_the_same_mistake_on_one_day_each_get_a_reje
     assert "Jane Doe" not in text and "jane.doe@" not in text
 
 
-def test_a_looping_sender_gets_at_most_the_ceiling_and_status_says_so(baton: Baton) -> None:
+def test_a_looping_sender_gets_at_most_the_ceiling_and_status_says_so(
+    baton: Baton, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="mailbaton")
     # Something that answers every mail with a new one and marks none as automatic.
     for n in range(BURST):
         baton.server.deliver(
@@ -108,8 +112,12 @@ def test_a_looping_sender_gets_at_most_the_ceiling_and_status_says_so(baton: Bat
     assert any(
         e["kind"] == "answer held" and "over 20 answers an hour" in e["detail"] for e in events
     )
-    status = baton.cli_inline("status")
-    assert "Held: 280 answer(s) not sent" in status.stdout
+    status = baton.cli_inline("status").stdout
+    assert "Held: 280 answer(s) not sent" in status
+    assert "held 280 answers to loop@example.com (over 20 answers an hour)" in status
+    # The log says it once, when the ceiling is reached, not 280 times.
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and "held" in r.message]
+    assert len(loud) == 1 and "loop@example.com" in loud[0].getMessage()
     # An hour later the sender is answered again (the ceiling is per hour, not for ever).
     baton.server.deliver(mails.handoff(catcher=None, sender="Robot <loop@example.com>"))
     assert baton.run_pass(T0 + timedelta(hours=1, minutes=1)).mail.sent == 1
