@@ -18,6 +18,7 @@ from mailbaton.store.db import Database
 from mailbaton.store.models import PENDING, Outbox, Ticket
 from mailbaton.tickets.addressing import catcher_address
 from mailbaton.tickets.lookup import first_message_id, last_message_id
+from mailbaton.tickets.people import seen_name
 from mailbaton.tickets.schedule import following_escalation
 from mailbaton.tickets.turn import Change, Note, Step, Turn, settle
 
@@ -138,7 +139,8 @@ def escalate(turn: Turn, ticket_id: int, level: int) -> bool:
     ticket.escalated_to = json.dumps(warned)
     # Every level and the all-clear answer the first warning: one thread per ticket.
     first = first_message_id(session, ticket, "escalation")
-    change = escalation(ticket, settings, level + 1, due_at, recipients, first)
+    names = {a: seen_name(session, a) for a in recipients}
+    change = escalation(ticket, settings, level + 1, due_at, recipients, first, names)
     settle(turn, ticket, change)
     log.info("%s escalated (level %d) to %s", ticket.ref, level + 1, recipients)
     return True
@@ -151,8 +153,11 @@ def escalation(
     due_at: datetime,
     recipients: list[str],
     first: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Change:
-    """The managers hear which sides a stuck ticket sits between, and since when."""
+    """The managers hear which sides a stuck ticket sits between, and since when; `names`:
+    a name seen for each, so the To line reads as people."""
+    names = names or {}
     steps: tuple[Step, ...] = (
         Note("escalated", f"level {level} to {', '.join(recipients) or 'nobody configured'}"),
     )
@@ -163,7 +168,7 @@ def escalation(
             "from_side": side(ticket.thrower, settings),
             "to_side": side(ticket.catcher or "", settings),
         }
-        to = tuple(header_address("", address) for address in recipients)
+        to = tuple(header_address(names.get(a, ""), a) for a in recipients)
         thread = (first,) if first else ()
         steps = (
             *steps,

@@ -12,7 +12,7 @@ import mails
 import pytest
 from desk_bench import Bench
 
-from mailbaton.outbound.outbox import LEASE, FlushReport, flush
+from mailbaton.outbound.outbox import LEASE, FlushReport, flush, held_answers
 from mailbaton.store.models import Outbox
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.transport.base import Permanent, Transient
@@ -146,3 +146,21 @@ def test_a_crashed_worker_s_claim_lapses_after_the_lease(bench: Bench) -> None:
     assert run(bench, sender, bench.now + LEASE).sent == 1
     assert [r.state for r in rows(bench)] == ["sent", "sent"]
     assert sender.delivered[-1] == ("baton@example.com", ["jane@example.com"])
+
+
+def test_a_held_answer_is_never_sent_and_the_count_says_whom_it_was_for(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, protocol={"max_answers_per_sender": 1})
+    bench.deliver(mails.handoff(catcher=None, title="One"))
+    bench.deliver(mails.handoff(catcher=None, title="Two"))
+    sender = FakeSender()
+    report = run(bench, sender, bench.now + MINUTE)
+    assert report.sent == 1 and sender.delivered == [("baton@example.com", ["alice@example.com"])]
+    assert run(bench, sender, bench.now + timedelta(days=1)).sent == 0
+    assert [r.state for r in rows(bench)] == ["sent", "held"]
+    with bench.db.transaction() as session:
+        held = held_answers(session)
+    assert list(held) == ["alice@example.com"]
+    assert (held["alice@example.com"].count, held["alice@example.com"].why) == (
+        1,
+        "over 1 answers an hour to alice@example.com",
+    )
