@@ -32,6 +32,22 @@ def _rendered(name: str) -> str:
 
 REQUEST = _rendered("request")
 RECEIPT = _rendered("receipt")
+# The request as mailbaton worded it when the fixtures were recorded (the Android reply
+# pastes it back): what was sent on that ticket, whatever the templates say today.
+REQUEST_WHEN_RECORDED = """Hi Jane,
+
+Alice Smith <alice@example.com> is handing this over to you:
+
+  Acme Corp - contract ready to countersign
+
+It stays in Alice's name until you take it. Please reply to
+this email before Mon 23 Nov 2026 13:30 UTC:
+
+  GOT IT               - you own it from now on
+  REFUSE: your reason  - it goes back to Alice
+
+If nobody catches it by then, the managers are told.
+"""
 
 
 def quoted(text: str) -> str:
@@ -372,7 +388,8 @@ def test_outlook_html_cut_is_used_when_the_text_misses_the_quote() -> None:
 )
 def test_real_client_fixtures(name: str, kind_: str, reason: str | None, text: str) -> None:
     # What mailbaton sent on the ticket: the Android reply pastes it back unquoted.
-    assert read_verdict(_fixture(name), sent=[REQUEST, RECEIPT]) == Verdict(kind_, reason, text)
+    sent = [REQUEST, RECEIPT, REQUEST_WHEN_RECORDED]
+    assert read_verdict(_fixture(name), sent=sent) == Verdict(kind_, reason, text)
 
 
 def test_every_fixture_is_tested() -> None:
