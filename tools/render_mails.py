@@ -52,6 +52,8 @@ TO = {
     "not_pending": (BOB,),
     "manager_note": (ALICE, JANE),
 }
+# The preview's sample ticket is pending; these mails are about a ticket that moved on.
+STATES = {"all_clear": "accepted", "not_pending": "accepted"}
 # Variants from preview.sample_variants worth a picture of their own (desktop HTML).
 VARIANTS = {("request", "rerouted"), ("request", "due_past"), ("confirmed", "refuse")}
 
@@ -174,7 +176,10 @@ def shots_for(composer: Composer, settings: Settings, only: str, folder: Path) -
     for name in TEMPLATE_NAMES:
         if only and name != only:
             continue
-        message = build(composer, name, sample_context(name, settings))
+        context = sample_context(name, settings)
+        if name in STATES:
+            context["ticket"] = {**context["ticket"], "state": STATES[name]}
+        message = build(composer, name, context)
         html_page, text_page = pages(message, folder, name)
         for device, width in WIDTHS.items():
             yield Shot(f"{name}-html-{device}", html_page, width)
