@@ -71,6 +71,8 @@ def mail_context(
         "refusal_reason": ticket.refusal_reason,
         # Set on a re-routed request: {"catcher_name": ..., "reason": ...} of who refused.
         "previous": None,
+        # Set on a request a manager handed on: {"manager_name": ..., "catcher_name": ...}.
+        "handed_by": None,
         **extra,
     }
 

@@ -95,10 +95,17 @@ def sample_variants(name: str, settings: Settings) -> dict[str, dict[str, Any]]:
     base = sample_context(name, settings)
     variants: dict[str, dict[str, Any]] = {}
     if name in ("request", "receipt"):
-        previous = {"catcher_name": "Bob Stone", "reason": "no capacity this week, ask Jane"}
+        previous = {
+            "catcher_name": "Bob Stone",
+            "reason": "no capacity this week, ask Jane",
+            "by": None,
+        }
         variants["rerouted"] = {**base, "previous": previous}
         late = {**base["ticket"], "due": "2026-11-20", "due_past": True}
         variants["due_past"] = {**base, "ticket": late}
+    if name == "request":
+        handed_by = {"manager_name": "Maria Lopez", "catcher_name": "Bob Stone"}
+        variants["handed_on"] = {**base, "handed_by": handed_by}
     if name == "confirmed":
         variants["refuse"] = {**base, "verdict": "refuse"}
     return variants

@@ -96,8 +96,12 @@ def _hand_on(
     # Rendered after the move: the one who had it is greeted from a copy taken now.
     handed_to = person_name(catcher.name, catcher.addr)
     told = _pass_on(turn, ticket, manager, note, handed_to, ticket_context(ticket))
-    previous = previous_catcher(ticket, by=person_name(manager.name, manager.addr))
-    request = request_to(ticket, header_address(catcher.name, catcher.addr), {"previous": previous})
+    by = person_name(manager.name, manager.addr)
+    # `previous` says the one before refused: true only if they did.
+    previous = previous_catcher(ticket, by=by) if ticket.state == REFUSED else None
+    handed_by = {"manager_name": by, "catcher_name": previous_catcher(ticket)["catcher_name"]}
+    extra = {"previous": previous, "handed_by": handed_by}
+    request = request_to(ticket, header_address(catcher.name, catcher.addr), extra)
     move = Move.REASSIGN if ticket.state == PENDING else Move.REROUTE
     steps = (
         *steps,

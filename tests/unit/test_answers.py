@@ -349,7 +349,7 @@ def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> No
     assert (ticket["state"], ticket["catcher"]) == ("pending", "bob@example.com")
     request = bench.outbox("request")[-1]
     assert request.to == ["bob@example.com"]
-    assert "Jane Doe" in request.text
+    assert [p.get_filename() for p in request.message.iter_attachments()] == ["contract.pdf"]
     # Jane is told by the manager's note, greeted as Jane, not as Bob.
     to_jane = next(s for s in bench.outbox("manager_note") if s.to == [JANE_ADDR])
     assert "Bob" not in to_jane.text.splitlines()[0]
@@ -363,3 +363,25 @@ def test_a_manager_cannot_hand_to_a_team_address(bench: Bench) -> None:
     assert reason.startswith(f"{ref}: re-route refused: ")
     assert bench.ticket(ref)["catcher"] == JANE_ADDR
     assert [s.to for s in bench.outbox("not_pending")] == [["sales-head@example.com"]]
+
+
+def test_a_manager_s_hand_on_tells_the_new_catcher_who_moved_it_from_whom(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    warning = bench.outbox("escalation")[-1].message
+    mail = parse_message(
+        mails.reply(
+            warning,
+            "Catcher: Bob Roe <bob@example.com>",
+            sender="Sam Head <sales-head@example.com>",
+        )
+    )
+    with bench.db.transaction() as session:
+        ticket = session.query(Ticket).filter_by(ref=ref).one()
+        change = answers.handle_reply(Turn(session, bench.desk, bench.now, mail), ticket)
+        request = next(s for s in change.steps if isinstance(s, Notice) and s.kind == "request")
+        session.rollback()
+    assert change.move is Move.REASSIGN
+    # Jane never refused, so `previous` (which says so) is not set; `handed_by` says what happened.
+    assert request.extra["previous"] is None
+    assert request.extra["handed_by"] == {"manager_name": "Sam Head", "catcher_name": "Jane Doe"}
