@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from mailbaton.classify.data.verdict_words import ACCEPT, CONDITIONS, PRELUDES, REFUSE
+from mailbaton.classify.data.verdict_words import (
+    ACCEPT,
+    CONDITIONS,
+    NEGATIONS,
+    NOT_AFTER_ACCEPT,
+    PRELUDES,
+    REFUSE,
+)
 
 __all__ = ["opens_with_acceptance", "refusal_at"]
 
@@ -36,6 +43,9 @@ _PRELUDE = re.compile(rf"^(?:(?:{_alternation(PRELUDES)})[\s,.!:;、，。-]*)+"
 _ACCEPT = re.compile(rf"^(?:{_alternation(_all(ACCEPT))})", re.I)
 _REFUSE = re.compile(_alternation(_all(REFUSE)), re.I)
 _CONDITION = re.compile(rf"(?:{_alternation(CONDITIONS)})", re.I)
+_NOT_AFTER = re.compile(rf"(?:{_alternation(NOT_AFTER_ACCEPT)})", re.I)
+_NEGATION = re.compile(rf"(?:{_alternation(NEGATIONS)})", re.I)
+_CLAUSE_END = re.compile(r"[,;.!?。、，！？\n]")
 
 
 def normalise(text: str) -> str:
@@ -62,7 +72,12 @@ def opens_with_acceptance(opening: str) -> bool:
         rest = text.lstrip("".join(_ACCEPT_EMOJI) + "\ufe0f ")
         return not rest.startswith("?")
     match = _ACCEPT.match(text)
-    return match is not None and _is_answer(text, match.start(), match.end())
+    if match is None or _NOT_AFTER.match(text[match.end() :].lstrip()):
+        return False
+    clause = _CLAUSE_END.split(text[match.end() :], maxsplit=1)[0]
+    if _NEGATION.search(clause):
+        return False  # "Ich übernehme das nicht", "Jag tar det inte"
+    return _is_answer(text, match.start(), match.end())
 
 
 def refusal_at(paragraph: str) -> int | None:

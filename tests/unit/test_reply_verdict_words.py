@@ -64,6 +64,14 @@ def test_strict_verdicts_limit_them_to_the_keywords(text: str) -> None:
         "On its way to Carol.",
         "I won't take it",
         "Not sure I'll take it",
+        "I'll take it up with Carol.",
+        "I'll take it back to the team.",
+        "Ich übernehme das nicht.",
+        "Übernehme ich nicht, sorry.",
+        "Je prends pas.",
+        "Ik pak het niet op.",
+        "Jag tar det inte.",
+        "Jeg tager den ikke.",
     ],
 )
 def test_questions_conditions_and_negations_are_not_accepts(text: str) -> None:

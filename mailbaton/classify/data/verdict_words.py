@@ -15,7 +15,7 @@ They only count when protocol.strict_verdicts is false (the default).
 
 from __future__ import annotations
 
-__all__ = ["ACCEPT", "CONDITIONS", "PRELUDES", "REFUSE"]
+__all__ = ["ACCEPT", "CONDITIONS", "NEGATIONS", "NOT_AFTER_ACCEPT", "PRELUDES", "REFUSE"]
 
 # fmt: off
 # Short words that may come before the phrase: "OK, I'll take it", "Ja, übernommen".
@@ -146,6 +146,19 @@ REFUSE: dict[str, tuple[str, ...]] = {
     "vi": ("không thể nhận", "tôi từ chối", "không nhận được việc này", "không thể xử lý"),
     "th": ("ไม่สามารถรับ", "ขอปฏิเสธ", "รับไม่ได้"),
 }
+
+# Words that, right after an English acceptance, make it something else: "I'll take it up
+# with Carol", "I'll take it back", "I'll take it to the team".
+NOT_AFTER_ACCEPT: tuple[str, ...] = (
+    "up", "back", "to", "off", "away", "out", "with", "as", "easy", "further", "elsewhere",
+)
+
+# Negations that follow the verb in their language: "Ich übernehme das nicht", "Jag tar
+# det inte", "Je prends pas". In the clause after an acceptance, they undo it.
+NEGATIONS: tuple[str, ...] = (
+    "not", "never", "nicht", "kein", "keine", "nie", "niemals", "pas", "jamais", "niet", "geen",
+    "nooit", "inte", "ej", "aldrig", "ikke", "aldri", "non", "não", "no",
+)
 
 # A condition before or right after the phrase: "if I can't take it", "I'll take it if ...".
 CONDITIONS: tuple[str, ...] = (
