@@ -4,7 +4,14 @@ reminders that never contradict the escalation."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import re
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+import aiohttp
 import mails
 import pytest
 from baton import Baton, body_text, make_baton, parse
@@ -330,18 +338,13 @@ def test_a_reminder_says_what_the_work_is_and_when_managers_hear(
 # -- the demo's web mail ------------------------------------------------------------------
 
 
-def webmail_reply(
-    server: MailServer, account: str, subject_part: str, body: str, sender: str | None
-) -> None:
-    """What a person does in mail-devel's web mail: open the mail, press Reply, (maybe) put
-    their address in From, write, Send. Driven over the same websocket the page uses."""
-    import asyncio
-    import json
-
-    import aiohttp
+def webmail_reply(web: str, account: str, subject_part: str, body: str, sender: str | None) -> None:
+    """What a person does in mail-devel's web mail at `web` (http://host:port): open the
+    mail, press Reply, (maybe) put their address in From, write, Send. Driven over the
+    same websocket the page uses."""
 
     async def act() -> None:
-        url = f"http://{server.host}:{server.sandbox.http_port}/websocket"  # type: ignore[attr-defined]
+        url = f"{web}/websocket"
         async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
 
             async def call(command: str, **args: object) -> dict[str, object]:
@@ -389,14 +392,15 @@ def test_in_the_demo_web_mail_jane_replies_got_it_and_the_ticket_is_accepted(
         open_one(baton)
         # As the page leaves it: a made-up From. Ignored, and the terminal says by whom and
         # what to do.
-        webmail_reply(sandbox_server, JANE, "[MB-1]", "GOT IT", sender=None)
+        web = f"http://{sandbox_server.host}:{sandbox_server.sandbox.http_port}"  # type: ignore[attr-defined]
+        webmail_reply(web, JANE, "[MB-1]", "GOT IT", sender=None)
         report = baton.run_pass(T0 + timedelta(minutes=5))
         [ignored] = report.outcomes
         assert ignored.outcome == "ignored"
         assert ignored.reason.startswith("mail from ") and "@mail-devel:" in ignored.reason
         assert "jane@example.com" in (webmail_hint(ignored) or "")
         # With From set to the account being viewed, as the demo's steps say: accepted.
-        webmail_reply(sandbox_server, JANE, "[MB-1]", "GOT IT", sender=JANE)
+        webmail_reply(web, JANE, "[MB-1]", "GOT IT", sender=JANE)
         report = baton.run_pass(T0 + timedelta(minutes=6))
         assert [o.reason for o in report.outcomes] == ["MB-1 accepted by jane@example.com"]
         assert baton.ticket("MB-1")["state"] == "accepted"
@@ -417,3 +421,44 @@ def test_an_ignored_message_names_its_sender_on_the_terminal(baton: Baton) -> No
     assert "ignored: mail from eve@elsewhere.org: the sender is outside the allowed domains" in (
         done.stdout
     )
+
+
+def test_from_a_fresh_start_the_demo_s_web_mail_takes_jane_s_got_it(tmp_path: Path) -> None:
+    """`mailbaton demo` as a person runs it; the steps it prints, done in its web mail."""
+    demo = subprocess.Popen(
+        [sys.executable, "-u", "-m", "mailbaton", "demo", "--dir", str(tmp_path / "demo")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(demo.stdout.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+
+    def wait_for(words: str, timeout: float = 90) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and demo.poll() is None:
+            found = [line for line in list(lines) if words in line]
+            if found:
+                return found[0]
+            time.sleep(0.1)
+        raise AssertionError(f"the demo never said {words!r}:\n" + "".join(lines))
+
+    try:
+        wait_for("Ctrl-C stops it")
+        web = re.search(r"Web mail: (http://127\.0\.0\.1:\d+)/", "".join(lines))
+        assert web is not None
+        steps = "".join(lines)
+        assert "In From, replace the random" in steps and "Write GOT IT" in steps
+        webmail_reply(web.group(1), JANE, "[MB-2]", "GOT IT", sender=JANE)
+        wait_for("processed: MB-2 accepted by jane@example.com", timeout=30)
+    finally:
+        demo.send_signal(signal.SIGINT)
+        try:
+            demo.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            demo.kill()
+            demo.wait()
+        reader.join(timeout=5)
+        demo.stdout.close()  # type: ignore[union-attr]
