@@ -40,7 +40,7 @@ def screen(mail: ParsedMail, settings: Settings) -> Returned | Ignored | None:
     if mail.auto_reason:
         return Ignored(f"automatic mail: {mail.auto_reason}")
     if not sender:
-        return Ignored("no sender address (the From line is empty), so nobody to answer")
+        return Ignored("the From line is empty, so there is nobody to answer")
     if not domain_allowed(sender, settings):
         allowed = ", ".join(settings.protocol.allowed_domains)
         return Ignored(f"the sender is outside the allowed domains ({allowed}); not answered")

@@ -402,6 +402,11 @@ def test_in_the_demo_web_mail_jane_replies_got_it_and_the_ticket_is_accepted(
         assert ignored.outcome == "ignored"
         assert ignored.reason.startswith("mail from ") and "@mail-devel:" in ignored.reason
         assert "jane@example.com" in (webmail_hint(ignored) or "")
+        # From emptied by hand: the web mail sends it without a From line at all.
+        webmail_reply(web, JANE, "[MB-1]", "GOT IT", sender="")
+        [ignored] = baton.run_pass(T0 + timedelta(minutes=5)).outcomes
+        assert ignored.reason.startswith("mail from (no From address): the From line is empty")
+        assert webmail_hint(ignored) is not None
         # With From set to the account being viewed, as the demo's steps say: accepted.
         webmail_reply(web, JANE, "[MB-1]", "GOT IT", sender=JANE)
         report = baton.run_pass(T0 + timedelta(minutes=6))
