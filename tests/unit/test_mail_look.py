@@ -173,9 +173,9 @@ def test_plain_text_has_no_column_alignment_and_no_hard_wrapped_sentences(
     # Each paragraph is one line: a sentence never continues on the next line.
     for this, following in zip(text.splitlines(), text.splitlines()[1:], strict=False):
         if this and following and this not in message and following not in message:
-            assert not re.search(r"[a-z,]$", this) or ":" in following or this.endswith(
-                ":"
-            ), f"{name}: wrapped? {this!r} / {following!r}"
+            assert not re.search(r"[a-z,]$", this) or ":" in following or this.endswith(":"), (
+                f"{name}: wrapped? {this!r} / {following!r}"
+            )
 
 
 # --- HTML: inlined, Outlook, dark mode, phone ---------------------------------------------
@@ -344,7 +344,9 @@ def test_thread_index_is_unique_per_mail_even_in_one_pass(
     thread = OutlookThread("MB-42", TITLE, NOW - timedelta(hours=1))
     indexes = [
         base64.b64decode(
-            str(build(composer, name, sample_context(name, settings), thread=thread)["Thread-Index"])
+            str(
+                build(composer, name, sample_context(name, settings), thread=thread)["Thread-Index"]
+            )
         )
         for name in ("request", "receipt", "request", "escalation", "all_clear")
     ]

@@ -52,11 +52,6 @@ def baton(mail_server: MailServer, tmp_path: Path) -> Iterator[Baton]:
     b.close()
 
 
-def kind_of(message: EmailMessage) -> str:
-    """Which mail this is: mailbaton's Message-ID is <REF.KIND.random@domain>."""
-    return str(message["Message-ID"]).strip("<>").split(".")[1]
-
-
 def decoded_both_ways(raw: bytes) -> tuple[str, str]:
     """The subject as Python's modern parser and as decode_header + make_header read it."""
     legacy = message_from_bytes(raw)["Subject"]
@@ -128,7 +123,7 @@ def every_kind(baton: Baton) -> dict[str, list[EmailMessage]]:
         found = {}
         for user in EVERYONE:
             for message in map(parse, baton.server.messages(user)):
-                found.setdefault(kind_of(message), []).append(message)
+                found.setdefault(mails.kind_of(message), []).append(message)
         time.sleep(0.1)
     return found
 
