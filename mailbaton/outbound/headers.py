@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 # RFC 2047 section 5 (3): the characters a Q-encoded word may carry as they are.
 _Q_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
-_WORD_OVERHEAD = len("=?utf-8?q??=")
 _MAX_WORD = 75
 _MAX_LINE = 76
 _TOKENS = re.compile(r"\S+\s*|\s+")
