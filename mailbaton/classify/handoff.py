@@ -37,6 +37,8 @@ FIELD_ALIASES = {
 
 _FIELD_LINE = re.compile(r"^\s*[*_]*([A-Za-z][A-Za-z0-9 ?'/-]{0,40}?)[*_]*\s*:[*_]*\s*(.*?)\s*$")
 _HANDOFF_PREFIX = re.compile(r"^\s*handoff\s*:\s*", re.IGNORECASE)
+# Enough for any note a person writes, and for a forwarded mail or two beneath it.
+MESSAGE_LIMIT = 20_000
 _NO = {"no", "n", "false", "nein", "non", "0", "not attached", "no, not attached"}
 
 
@@ -104,6 +106,9 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
     catcher_values: list[str] = []
     attached_values: list[str] = []
     fields, message = split_body(mail.text)
+    if len(message) > MESSAGE_LIMIT:  # a whole forwarded thread: the start, and say so
+        more = len(message) - MESSAGE_LIMIT
+        message = f"{message[:MESSAGE_LIMIT].rstrip()}\n[... {more} more characters not shown]"
     for name, value in fields:
         if name == "catcher":
             catcher_values.append(value)

@@ -43,8 +43,9 @@ def catcher_value(text: str) -> str | None:
 
 
 def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
-    """The words go on the timeline and to the thrower and catcher (`manager_note`); with a
-    Catcher: line on a waiting or refused ticket, the new catcher gets the request."""
+    """The words go on the timeline and, while the ticket is stuck (pending or refused), to
+    the thrower and catcher (`manager_note`); with a Catcher: line on such a ticket, the
+    new catcher gets the request."""
     assert turn.mail is not None and turn.mail.from_ is not None
     manager = named(turn.session, turn.mail.from_)
     note = text.strip()[:NOTE_LENGTH]
@@ -56,6 +57,9 @@ def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
         if catcher is None:
             return handover_refused(turn, ticket, value, problems, first=steps)
         return _hand_on(turn, ticket, manager, note, catcher, steps)
+    if not note or ticket.state not in (PENDING, REFUSED):
+        # "Thanks" to an all-clear, or an empty reply: kept, but nobody needs a mail about it.
+        return Change(f"{ticket.ref}: note from manager {manager.addr} recorded", steps=steps)
     steps = (*steps, *_pass_on(turn, ticket, manager, note))
     return Change(f"{ticket.ref}: note from manager {manager.addr} passed on", steps=steps)
 

@@ -385,3 +385,17 @@ def test_a_manager_s_hand_on_tells_the_new_catcher_who_moved_it_from_whom(bench:
     # Jane never refused, so `previous` (which says so) is not set; `handed_by` says what happened.
     assert request.extra["previous"] is None
     assert request.extra["handed_by"] == {"manager_name": "Sam Head", "catcher_name": "Jane Doe"}
+
+
+def test_a_manager_s_thanks_on_a_settled_ticket_is_recorded_without_mail(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    catcher_says(bench, "GOT IT")
+    all_clear = bench.outbox("all_clear")[-1].message
+    reason = bench.deliver(
+        mails.reply(all_clear, "Thanks!", sender="sales-head@example.com"),
+        bench.now + timedelta(hours=5),
+    ).reason
+    assert reason == f"{ref}: note from manager sales-head@example.com recorded"
+    assert bench.outbox("manager_note") == [] and bench.outbox("not_catcher") == []
+    assert ("manager note", "from sales-head@example.com: Thanks!") in bench.ticket(ref)["events"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import mails
 import pytest
 from desk_bench import settings
 
 from mailbaton.classify.cancelling import cancel_reason
-from mailbaton.classify.handoff import split_body
+from mailbaton.classify.handoff import MESSAGE_LIMIT, read_handoff, split_body
 from mailbaton.classify.records import Reason, Rejection
+from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import Address
 from mailbaton.outbound.context import example_values
 from mailbaton.outbound.due import is_past
@@ -130,3 +132,11 @@ def test_a_catcher_named_without_an_address_gets_one_to_fill_in() -> None:
     reasons = (Reason("catcher_invalid", {"address": "Jane Doe"}),)
     values = example_values(rejection(reasons, (named,)), settings(), TODAY)
     assert values["catcher"] == "Jane Doe <jane.doe@example.com>"
+
+
+def test_a_huge_message_is_cut_and_says_so() -> None:
+    body = "Catcher: Jane Doe <jane@example.com>\nAttached: yes\n\n" + "word " * 10_000
+    handoff = read_handoff(parse_message(mails.handoff(body=body)), settings())
+    assert not isinstance(handoff, Rejection)
+    assert len(handoff.message) < MESSAGE_LIMIT + 100
+    assert handoff.message.endswith("more characters not shown]")
