@@ -231,6 +231,20 @@ def test_the_throwers_message_travels_as_written(composer: Composer, settings: S
     assert "Call &lt;Bob&gt; &amp; Co.<br>\n<br>\nbefore Friday" in html
 
 
+def test_a_stranger_s_title_is_text_in_the_html_never_markup(
+    composer: Composer, settings: Settings
+) -> None:
+    context = sample_context("request", settings)
+    title = '<script>alert(1)</script> "Q&A" <img src=x onerror=y>'
+    context["ticket"] = {**context["ticket"], "title": title}
+    _, html = parts(build(composer, "request", context))
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # In the reply buttons it is part of a URL, encoded, and cannot end the attribute.
+    hrefs = re.findall(r'href="(mailto:[^"]+)"', html)
+    assert hrefs and all("%3Cscript%3E" in h and "<" not in h for h in hrefs)
+
+
 def test_a_text_only_template_still_gets_an_html_part(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("Subject: [MB-42] Ä & <b>\nLine one\nLine two\n\nNext\n")
     message = modern(wire(build(Composer(tmp_path), "note", {})))
