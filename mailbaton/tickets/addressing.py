@@ -66,8 +66,10 @@ def request_to(
     return Notice("request", (catcher,), files=files, extra=dict(extra or {}))
 
 
-def all_clear_to(warned: list[str], first_warning: str | None = None) -> Notice:
+def all_clear_to(
+    warned: list[str], first_warning: str | None = None, names: dict[str, str] | None = None
+) -> Notice:
     """Everyone who was warned about a stuck ticket hears that it moved."""
-    to = tuple(header_address("", address) for address in warned)
+    to = tuple(header_address((names or {}).get(a, ""), a) for a in warned)
     thread = (first_warning,) if first_warning else ()
     return Notice("all_clear", to, in_reply_to=first_warning, references=thread)

@@ -21,6 +21,7 @@ from mailbaton.tickets.addressing import (
 from mailbaton.tickets.handover import handover_refused, new_catcher, previous_catcher
 from mailbaton.tickets.lookup import first_message_id, last_message_id
 from mailbaton.tickets.managers import from_manager, is_manager
+from mailbaton.tickets.people import seen_name
 from mailbaton.tickets.states import Move, Said, allowed
 from mailbaton.tickets.turn import Change, Note, Step, Turn
 
@@ -126,7 +127,8 @@ def all_clear(turn: Turn, ticket: Ticket) -> tuple[Step, ...]:
     if not warned:
         return ()
     first = first_message_id(turn.session, ticket, "escalation")
-    return all_clear_to(warned, first), Note("all clear", f"to {', '.join(warned)}")
+    names = {a: seen_name(turn.session, a) for a in warned}
+    return all_clear_to(warned, first, names), Note("all clear", f"to {', '.join(warned)}")
 
 
 def unclear(turn: Turn, ticket: Ticket, words: str) -> Change:
