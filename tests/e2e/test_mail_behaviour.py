@@ -258,6 +258,11 @@ def test_a_manager_s_answer_is_recorded_and_passed_on_not_told_off(baton: Baton)
         assert len(note) == 1, person
         assert "I'll chase Jane today." in body_text(note[0])
         assert "Maria Lopez" in body_text(note[0])
+    # Later mail to the managers names Maria as her own mail did.
+    baton.server.deliver(mails.reply(mails_of(baton, JANE, "request")[0], "GOT IT"))
+    baton.run_pass(T0 + timedelta(hours=4, minutes=20))
+    all_clear = mails_of(baton, HEAD_OF_OPS, "all_clear")[0]
+    assert f"Maria Lopez <{HEAD_OF_OPS}>" in str(all_clear["To"])
 
 
 def test_a_manager_hands_the_ticket_to_another_catcher(baton: Baton) -> None:

@@ -327,9 +327,6 @@ def test_a_manager_s_words_are_passed_on_not_told_off(bench: Bench) -> None:
         "manager note",
         "from sales-head@example.com: Got it, I'll chase Jane today.",
     ) in bench.ticket(ref)["events"]
-    # Later mail to the managers names Sam as his own mail did.
-    catcher_says(bench, "GOT IT")
-    assert "Sam Head <sales-head@example.com>" in str(bench.outbox("all_clear")[0].message["To"])
 
 
 def test_a_department_manager_is_heard_before_any_escalation(bench: Bench) -> None:
