@@ -55,7 +55,12 @@ TO = {
 # The preview's sample ticket is pending; these mails are about a ticket that moved on.
 STATES = {"all_clear": "accepted", "not_pending": "accepted"}
 # Variants from preview.sample_variants worth a picture of their own (desktop HTML).
-VARIANTS = {("request", "rerouted"), ("request", "due_past"), ("confirmed", "refuse")}
+VARIANTS = {
+    ("request", "rerouted"),
+    ("request", "due_past"),
+    ("request", "handed_on"),
+    ("confirmed", "refuse"),
+}
 
 
 @dataclass(frozen=True)
