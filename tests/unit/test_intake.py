@@ -155,7 +155,7 @@ def test_an_oversized_handoff_is_rejected_from_its_header_alone(
     assert "too_large" in drained.outcomes[0].reason
     assert mailbox.read_whole == [2]  # the big body was never read
     assert mailbox.filed == {1: Outcome.REJECTED, 2: Outcome.PROCESSED}
-    (rejection,) = [raw for raw in outbox_to(db, "alice@example.com") if b"Not accepted" in raw]
+    (rejection,) = [raw for raw in outbox_to(db, "alice@example.com") if b".rejection." in raw]
     assert b"larger than the 0.1 MB" in rejection
 
 
