@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from mailbaton.classify.data.attributions import ATTRIBUTIONS
 from mailbaton.classify.data.thunderbird_l10n import LOCALES
 
-__all__ = ["MAX_ATTRIBUTION", "attribution_at", "is_quoted", "split_mid_line"]
+__all__ = ["MAX_ATTRIBUTION", "attribution_at", "is_quoted", "split_mid_line", "template_budget"]
 
 # Attribution lines are short; anything longer is prose, and capping the length
 # keeps every pattern below linear on pathological input.
@@ -151,22 +153,79 @@ def _templates() -> tuple[_Template, ...]:
 
 
 _TEMPLATES = _templates()
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _key(template: _Template) -> str:
+    return max(template.needles, key=len)
+
+
+# Each template under its longest word, so a line only meets the templates its words name;
+# words in scripts without spaces are looked up as substrings.
+_BY_WORD: dict[str, set[int]] = {}
+for _index, _template in enumerate(_TEMPLATES):
+    if not _CJK.search(_key(_template)):
+        _BY_WORD.setdefault(_key(_template), set()).add(_index)
+_UNSPACED = tuple((i, _key(t)) for i, t in enumerate(_TEMPLATES) if _CJK.search(_key(t)))
+
+
+def _candidates(low: str) -> list[_Template]:
+    chosen: set[int] = set()
+    for word in set(_WORD.findall(low)):
+        chosen |= _BY_WORD.get(word, set())
+    chosen.update(index for index, key in _UNSPACED if key in low)
+    return [_TEMPLATES[index] for index in sorted(chosen)]
+
+
+# How many template look-ups and regexes one reply may run. Real replies need a few dozen
+# (the development corpus at most 55, 99% of the shared corpus under 250); a crafted
+# one with the same words repeated on every line would otherwise cost seconds. Past it,
+# the hand-written rules still apply.
+_BUDGET: ContextVar[list[int] | None] = ContextVar("template_budget", default=None)
+
+
+@contextmanager
+def template_budget(runs: int = 400) -> Iterator[None]:
+    token = _BUDGET.set([runs])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _spend() -> bool:
+    budget = _BUDGET.get()
+    if budget is None:
+        return True
+    budget[0] -= 1
+    return budget[0] >= 0
+
+
+def _spent() -> bool:
+    budget = _BUDGET.get()
+    return budget is not None and budget[0] <= 0
 
 
 def _template_match(joined: str) -> _Template | None:
-    if not joined.rstrip().endswith((":", "：", "글")):
+    if not joined.rstrip().endswith((":", "：", "글")) or not _spend():
         return None  # every template ends so: prose lines are skipped at once
     low = joined.lower()
     has_digit = any(char.isdigit() for char in joined)
-    for template in _TEMPLATES:
+    for template in _candidates(low):
         if template.dated and not has_digit:
             continue  # a date always has a digit: "I wrote one of my own:" is prose
-        if all(needle in low for needle in template.needles) and template.pattern.fullmatch(joined):
+        if not all(needle in low for needle in template.needles):
+            continue
+        if not _spend():
+            return None
+        if template.pattern.fullmatch(joined):
             return template
     return None
 
 
 _GAP = re.compile(r"[.!?؟](?=\s)\s*|[。！？।]\s*|\s+")
+# An answer and an attribution on one line are short; longer lines are not split.
+_MAX_SPLIT = 300
 _KEYWORDS = ("GOT IT", "REFUSE", "REFUSED", "REJECT", "REJECTED", "ACCEPTED", "CANCEL")
 _PROSE_WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -192,11 +251,11 @@ def _rest_is_attribution(rest: str, sentence: bool, named: bool) -> bool:
 def split_mid_line(line: str) -> int:
     """Where an attribution starts after new text on the same line ("Got it. On ... wrote:");
     0 if none does."""
-    if len(line) > MAX_ATTRIBUTION or not line.endswith((":", "：")) or "\n" in line:
+    if len(line) > _MAX_SPLIT or not line.endswith((":", "：")) or "\n" in line:
         return 0
-    if not any(char.isdigit() for char in line) or _starts_attribution(line):
+    if _spent() or not any(char.isdigit() for char in line) or _starts_attribution(line):
         return 0
-    gaps = [gap for _, gap in zip(range(60), _GAP.finditer(line), strict=False)]
+    gaps = [gap for _, gap in zip(range(40), _GAP.finditer(line), strict=False)]
     # First an attribution opening with a word ("On", "Am", "Le"), then one opening with the
     # author ("Alice kirjoitti ..."), which can only follow the end of a sentence.
     for named in (False, True):
@@ -208,6 +267,8 @@ def split_mid_line(line: str) -> int:
                 continue
             if named and not sentence:
                 continue  # an author or a date can open an attribution only after a sentence
+            if not sentence and line[at].islower():
+                continue  # clients capitalise the word that opens an attribution
             if _rest_is_attribution(line[at:], sentence, named):
                 return at
     return 0

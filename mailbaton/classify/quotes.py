@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mailbaton.classify.attribution import attribution_at, is_quoted, split_mid_line
+from mailbaton.classify.attribution import (
+    attribution_at,
+    is_quoted,
+    split_mid_line,
+    template_budget,
+)
 from mailbaton.classify.echo import Sent
 from mailbaton.classify.headers import header_block_at, is_separator
 from mailbaton.classify.signatures import is_banner, is_device_line, starts_signature
@@ -159,7 +164,8 @@ def _normalise(text: str) -> str:
 
 
 def _from_text(text: str, sent: Sent) -> str:
-    return _tidy(_Walk(_normalise(text), sent).run())
+    with template_budget():
+        return _tidy(_Walk(_normalise(text), sent).run())
 
 
 def new_text(text: str, html: str | None = None, sent: Sequence[str] = ()) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,19 @@ def test_the_development_corpus_is_read_as_a_person_reads_it() -> None:
         if (verdict.kind, reason) != (case.verdict, want):
             wrong.append((case.name, verdict.kind, reason))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On 1, " * 45 + "wrote:",
+        "Le 3 à 10:15, X a écrit " * 12 + ":",
+        "De 3 à 10:15, Xa. " * 16 + ":",
+        "Am 3. um 10:15 schrieb " * 12 + ":",
+    ],
+)
+def test_lines_crafted_to_look_like_attributions_stay_fast(line: str) -> None:
+    body = "Got it.\n" + (line + "\n") * 2000
+    started = time.perf_counter()
+    assert new_text(body).startswith("Got it.")
+    assert time.perf_counter() - started < 3.0
