@@ -38,7 +38,9 @@ def handle_reply(turn: Turn, ticket: Ticket) -> Change:
     anyone else is told they are not the catcher. Nothing else changes a ticket."""
     mail = _mail(turn)
     sender = mail.from_.addr if mail.from_ else ""
-    verdict = read_verdict(mail, sent=sent_texts(turn.session, ticket))
+    # protocol.strict_verdicts: only the keywords count, not everyday words ("Will do").
+    strict = turn.desk.settings.protocol.strict_verdicts
+    verdict = read_verdict(mail, sent=sent_texts(turn.session, ticket), strict=strict)
     said, words = Said.read(verdict.kind), first_line(verdict.new_text)
     if sender == (ticket.catcher or "").lower() and sender != ticket.thrower:
         if ticket.state != PENDING:

@@ -399,3 +399,18 @@ def test_a_manager_s_thanks_on_a_settled_ticket_is_recorded_without_mail(bench: 
     assert reason == f"{ref}: note from manager sales-head@example.com recorded"
     assert bench.outbox("manager_note") == [] and bench.outbox("not_catcher") == []
     assert ("manager note", "from sales-head@example.com: Thanks!") in bench.ticket(ref)["events"]
+
+
+@pytest.mark.parametrize("words", ["Will do", "I'll take it", "Ich übernehme das."])
+def test_everyday_acceptances_count_unless_verdicts_are_strict(tmp_path: Path, words: str) -> None:
+    (tmp_path / "broad").mkdir()
+    (tmp_path / "strict").mkdir()
+    broad = Bench(tmp_path / "broad")
+    ref = opened(broad)
+    assert catcher_says(broad, words) == f"{ref} accepted by {JANE_ADDR}"
+
+    strict = Bench(tmp_path / "strict", protocol={"strict_verdicts": True})
+    ref = opened(strict)
+    assert catcher_says(strict, words) == f"{ref}: unclear reply; asked again"
+    assert strict.ticket(ref)["state"] == "pending"
+    assert catcher_says(strict, "GOT IT") == f"{ref} accepted by {JANE_ADDR}"
