@@ -41,8 +41,9 @@ def apply(
         ticket = find_by_hints(session, decision.hints)
         if ticket is not None:
             change = answers.handle_reply(turn, ticket)
+            seen = len(ticket.events)
             settle(turn, ticket, change)
-            return Result(change.outcome, change.reason + held_note(ticket, now), ticket)
+            return Result(change.outcome, change.reason + held_note(ticket, seen), ticket)
         decision = decision.otherwise
     return _handoff(turn, decision)
 
@@ -51,13 +52,15 @@ def _handoff(turn: Turn, decision: NewHandoff | Rejection) -> Result:
     if isinstance(decision, Rejection):
         ticket = reject(turn, decision)
         codes = ", ".join(reason.code for reason in decision.reasons)
-        return Result(Outcome.REJECTED, f"rejected: {codes}" + held_note(ticket, turn.now), ticket)
+        return Result(Outcome.REJECTED, f"rejected: {codes}" + held_note(ticket), ticket)
     ticket = open_ticket(turn, decision)
     return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)
 
 
-def held_note(ticket: Ticket, now: datetime) -> str:
+def held_note(ticket: Ticket, seen: int = 0) -> str:
     """'; answer held: over 20 answers an hour to ...' when the ceiling kept this answer, so
-    the ledger and the terminal say it too, not only the timeline."""
-    held = [e.detail for e in ticket.events if e.kind == "answer held" and e.at == now]
+    the ledger and the terminal say it too, not only the timeline. `seen`: how many events
+    the ticket had before this message (one pass gives every message the same `now`, so
+    the time cannot tell this message's lines from an earlier one's)."""
+    held = [e.detail for e in ticket.events[seen:] if e.kind == "answer held"]
     return f"; answer held: {held[-1].split(': ', 1)[-1]}" if held else ""
