@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from mailbaton.classify.handoff import NewHandoff, Rejection
 from mailbaton.outbound.context import rejection_context
-from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.notices import answer
 from mailbaton.store.models import PENDING, REJECTED, StoredAttachment, Ticket
 from mailbaton.tickets.addressing import request_and_receipt
@@ -16,9 +15,6 @@ from mailbaton.tickets.numbering import next_number
 from mailbaton.tickets.people import named
 from mailbaton.tickets.schedule import set_deadlines
 from mailbaton.tickets.turn import Note, Turn, write
-
-# Desk moved to outbound.desk; app/ still imports it from here.
-__all__ = ["Desk", "open_ticket", "reject"]
 
 
 def open_ticket(turn: Turn, handoff: NewHandoff) -> Ticket:
