@@ -9,6 +9,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from mailbaton.app import auth_cli, intake
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
@@ -104,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         return dispatch(args, settings)
     except KeyboardInterrupt:
         return EXIT_OK
+    except SQLAlchemyError as error:
+        # Down, unreachable or refusing us: one line an admin can act on, not a traceback.
+        # The driver's own words only: SQLAlchemy's wrapper may add the statement.
+        said = str(getattr(error, "orig", None) or error).strip().splitlines()
+        print(
+            f"mailbaton: the database cannot be used: {said[0] if said else type(error).__name__}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
