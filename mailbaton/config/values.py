@@ -173,7 +173,8 @@ def ticket_prefix(raw: object) -> str:
     value = text(raw, '1-10 letters or digits, e.g. "MB"')
     if not re.match(r"^[A-Za-z][A-Za-z0-9]{0,9}$", value):
         raise wrong(value, '1-10 letters or digits, e.g. "MB"')
-    return value
+    # Tags in subjects and `show` are read case-insensitively, as upper case: refs must match.
+    return value.upper()
 
 
 def host_or_none(raw: object) -> str | None:
