@@ -130,7 +130,8 @@ def _log_held(session: Session, notice: Notice, why: str, ref: str, now: datetim
     """Loud once an hour per person (the moment the ceiling is hit), quiet after that."""
     address = notice.to[0].addr_spec.lower()
     session.flush()
-    found = outbox.held_answers(session, since=now - timedelta(hours=1)).get(address)
+    # Only this person's count: in a flood this runs once per held answer.
+    found = outbox.held_answers(session, now - timedelta(hours=1), address).get(address)
     count = found.count if found else 1
     if count <= 1:
         log.warning("answers held: %s; further answers this hour are kept, not sent", why)

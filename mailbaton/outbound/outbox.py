@@ -121,14 +121,18 @@ def answers_to(session: Session, address: str, now: datetime) -> int:
     return int(found or 0)
 
 
-def held_answers(session: Session, since: datetime | None = None) -> dict[str, HeldAnswers]:
-    """Per address: the answers the ceiling held back (since `since`), why, and the latest
-    moment one was held (what `status` and the log report)."""
+def held_answers(
+    session: Session, since: datetime | None = None, address: str | None = None
+) -> dict[str, HeldAnswers]:
+    """Per address (or for `address` alone): the answers the ceiling held back (since
+    `since`), why, and the latest moment one was held (what `status` and the log report)."""
     query = select(
         Outbox.answer_to, func.count(), func.max(Outbox.last_error), func.max(Outbox.created_at)
     ).where(Outbox.state == MailState.HELD)
     if since is not None:
         query = query.where(Outbox.created_at > since)
+    if address is not None:
+        query = query.where(Outbox.answer_to == address)
     rows = session.execute(query.group_by(Outbox.answer_to)).all()
     return {
         address: HeldAnswers(count, why or "", as_utc(last))
