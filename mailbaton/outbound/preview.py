@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mailbaton.config import Settings
-from mailbaton.outbound.context import mail_context, ticket_context
+from mailbaton.outbound.context import mail_context
 from mailbaton.store.models import PENDING, StoredAttachment, Ticket
 
 CREATED = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -39,10 +39,6 @@ def sample(settings: Settings) -> Ticket:
         StoredAttachment(filename="acme-contract.pdf", content_type="application/pdf", data=b"")
     )
     return ticket
-
-
-def sample_ticket(settings: Settings) -> dict[str, Any]:
-    return ticket_context(sample(settings))
 
 
 def sample_context(name: str, settings: Settings) -> dict[str, Any]:
