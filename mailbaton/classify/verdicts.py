@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mailbaton.classify.phrases import opens_with_acceptance, refusal_at
 from mailbaton.classify.quotes import new_text
 from mailbaton.mail.parse import ParsedMail
 
-__all__ = ["Verdict", "catcher_line", "new_text", "read_verdict", "verdict_from_text"]
+__all__ = [
+    "Verdict",
+    "catcher_line",
+    "catcher_value",
+    "new_text",
+    "read_verdict",
+    "verdict_from_text",
+]
 
 
 @dataclass(frozen=True)
@@ -193,9 +200,15 @@ def catcher_line(text: str, sent: Sequence[str] = ()) -> str | None:
         paragraphs = _paragraphs(new_text(text, sent=sent))
     except Exception:
         return None
-    for line in paragraphs[0] if paragraphs else []:
+    return catcher_value(paragraphs[0] if paragraphs else [])
+
+
+def catcher_value(lines: Iterable[str]) -> str | None:
+    """The value of the first "Catcher: ..." (or "New catcher: ...") line among `lines`
+    that names someone; an empty one is passed over."""
+    for line in lines:
         match = _CATCHER.match(line)
-        if match:
-            value = match.group(1).strip().strip("*_").strip()
-            return value or None
+        value = match.group(1).strip().strip("*_").strip() if match else ""
+        if value:
+            return value
     return None

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from mailbaton.classify.verdicts import catcher_value
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address
 from mailbaton.outbound.context import ticket_context
@@ -22,8 +22,6 @@ from mailbaton.tickets.people import named
 from mailbaton.tickets.states import Move
 from mailbaton.tickets.turn import Change, Note, Step, Turn
 
-# Anywhere in a manager's new text (they write prose first): "Catcher: Bob <bob@...>".
-_CATCHER = re.compile(r"^[\W_]{0,3}(?:new\s+)?catcher[*_]{0,2}\s*[:：]\s*(.+)$", re.I)
 NOTE_LENGTH = 4000
 
 
@@ -32,14 +30,6 @@ def is_manager(ticket: Ticket, sender: str, settings: Settings) -> bool:
     warned = [a.lower() for a in json.loads(ticket.escalated_to or "[]")]
     managers = [a.lower() for a in escalation_recipients(ticket, settings)]
     return bool(sender) and sender.lower() in (*warned, *managers)
-
-
-def catcher_value(text: str) -> str | None:
-    for line in text.splitlines():
-        match = _CATCHER.match(line.strip())
-        if match:
-            return match.group(1).strip().strip("*_").strip() or None
-    return None
 
 
 def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
@@ -51,7 +41,8 @@ def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
     note = text.strip()[:NOTE_LENGTH]
     first = note.splitlines()[0][:200] if note else "(no words)"
     steps: tuple[Step, ...] = (Note("manager note", f"from {manager.addr}: {first}"),)
-    value = catcher_value(note)
+    # Anywhere in a manager's new text (they write prose first): "Catcher: Bob <bob@...>".
+    value = catcher_value(line.strip() for line in note.splitlines())
     if value and ticket.state in (PENDING, REFUSED):
         catcher, problems = new_catcher(turn, ticket, value)
         if catcher is None:
