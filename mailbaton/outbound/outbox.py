@@ -19,7 +19,7 @@ from mailbaton.clock import as_utc
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
 from mailbaton.store.models import Event, Outbox, Ticket
-from mailbaton.transport.base import Sender, TransportError
+from mailbaton.transport.base import PARTLY_REFUSED, Sender, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +231,9 @@ def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
 
 
 def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
+    # Recipients the server refused while taking the mail for the others: said on the
+    # timeline and in the log, not lost with the answer.
+    refused = answer.partition(PARTLY_REFUSED)[2]
     with db.transaction() as session:
         session.execute(
             update(Outbox)
@@ -244,10 +247,13 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
                     ticket_id=row.ticket_id,
                     at=now,
                     kind="mail sent",
-                    detail=f"{row.kind} to {rcpts}",
+                    detail=f"{row.kind} to {rcpts}"
+                    + (f"{PARTLY_REFUSED}{refused}"[:1000] if refused else ""),
                 )
             )
     log.info("sent %s (%s) to %s", row.kind, row.message_id, row.rcpt_json)
+    if refused:
+        log.warning("%s (%s) refused for some recipients: %s", row.kind, row.message_id, refused)
 
 
 def _failed(

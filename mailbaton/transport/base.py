@@ -91,6 +91,11 @@ class Mailbox(Protocol):
         ...
 
 
+# In a Sender's answer: what follows names the recipients the server refused while it
+# took the mail for the others (sending again would double it for them).
+PARTLY_REFUSED = "; refused: "
+
+
 class Sender(Protocol):
     """Where mail goes out. `async with` it: one connection may carry many messages."""
 
@@ -104,5 +109,6 @@ class Sender(Protocol):
     ) -> None: ...
 
     async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
-        """Sends or raises Transient / Permanent; returns the server's answer."""
+        """Sends or raises Transient / Permanent; returns the server's answer (with
+        PARTLY_REFUSED and who, when only some recipients were refused)."""
         ...

@@ -9,7 +9,7 @@ import aiosmtplib
 
 from mailbaton.config import SmtpSettings
 from mailbaton.transport.auth import SignInProblem, server_refused, source_for
-from mailbaton.transport.base import Permanent, Transient, TransportError
+from mailbaton.transport.base import PARTLY_REFUSED, Permanent, Transient, TransportError
 from mailbaton.transport.tls import tls_context
 
 # The names the outbox and the CLI have always caught; the classes live in base.
@@ -87,7 +87,7 @@ class SmtpSender:
         if errors:
             # Some recipients refused: the others have it, so sending again would double.
             refused = ", ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in errors.items())
-            return f"{answer}; refused: {refused}"
+            return f"{answer}{PARTLY_REFUSED}{refused}"
         return answer
 
 
