@@ -5,19 +5,15 @@ from __future__ import annotations
 import re
 
 from mailbaton.classify.catchers import check_catcher, parse_catchers
-from mailbaton.classify.records import NewHandoff, Reason, Rejection, ReplyHints
+from mailbaton.classify.records import NewHandoff, Reason, Rejection
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address, ParsedMail
 
-# check_catcher, parse_catchers and ReplyHints are re-exported for older importers.
 __all__ = [
     "FIELD_ALIASES",
     "NewHandoff",
     "Reason",
     "Rejection",
-    "ReplyHints",
-    "check_catcher",
-    "parse_catchers",
     "read_fields",
     "read_handoff",
     "split_body",

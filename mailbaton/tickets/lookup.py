@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mailbaton.classify.handoff import ReplyHints
+from mailbaton.classify.records import ReplyHints
 from mailbaton.store.models import REJECTED, Outbox, Ticket
 
 
