@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
+import shutil
 import smtplib
 import socket
+import sys
 import textwrap
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -300,11 +302,19 @@ def _try_it(service: Service, sandbox: Sandbox, config: Path, wait: bool) -> int
     if sandbox.http_port:
         print(webmail_steps(sandbox.http_port))
     print(f"  Or any mail client: IMAP/SMTP above, password {PASSWORD!r}.")
-    print(f"  In another terminal: mailbaton -c {config} status --all")
+    print(f"  In another terminal: {_command()} -c {config} status --all")
     print("  The daemon is running now (IDLE on the shared mailbox). Ctrl-C stops it.\n")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(service.run_forever(_report))
+    print("  Stopped: the sandbox mail server and the daemon are gone.")
     return 0
+
+
+def _command() -> str:
+    """How this person can run mailbaton again: the venv's script if it is not on PATH."""
+    beside = Path(sys.executable).with_name("mailbaton")
+    found = shutil.which("mailbaton")
+    return "mailbaton" if found and Path(found) == beside else str(beside)
 
 
 def _report(report: PassReport) -> None:

@@ -44,7 +44,13 @@ class IdleWatcher(threading.Thread):
                     self.wake()  # mail may have arrived while no IDLE was listening
                     self._watch(inbox)
             except Exception as error:  # any failure: log, back off, reconnect
-                log.warning("IDLE connection lost (%s); reconnecting in %.0f s", error, delay)
+                if self._stop_event.is_set():
+                    return  # stopping: the connection closing under us is expected
+                # One hiccup (a server's untagged reply imapclient did not expect) is
+                # routine and a fresh IDLE follows in a second; a failure that repeats
+                # is what an admin must see.
+                level = logging.INFO if delay <= 1.0 else logging.WARNING
+                log.log(level, "IDLE connection lost (%s); reconnecting in %.0f s", error, delay)
                 self._stop_event.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
