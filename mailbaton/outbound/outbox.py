@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes
@@ -160,21 +161,37 @@ def sent_recently(session: Session, dedupe_key: str, now: datetime) -> bool:
     return found is not None
 
 
+# The plain text of mails already read, by Message-ID: a row's bytes never change, and
+# every reply on a ticket reads all mail sent on it (a request may carry 25 MB of files),
+# so each is loaded and parsed once per process, not once per reply.
+_TEXTS: OrderedDict[str, str] = OrderedDict()
+TEXTS_KEPT = 2000
+
+
 def sent_texts(session: Session, ticket: Ticket) -> list[str]:
     """The plain text of every mail queued about `ticket`: what its people may quote back."""
-    raws = session.scalars(
-        select(Outbox.raw)
+    ids = session.scalars(
+        select(Outbox.message_id)
         .where(Outbox.ticket_id == ticket.id, Outbox.state != MailState.HELD)
         .order_by(Outbox.id)
     ).all()
-    texts = []
-    for raw in raws:
-        message = message_from_bytes(raw, policy=default_policy)
-        assert isinstance(message, EmailMessage)
-        body = message.get_body(("plain",))
-        if body is not None:
-            texts.append(str(body.get_content()))
-    return texts
+    found = {i: _TEXTS[i] for i in ids if i in _TEXTS}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        query = select(Outbox.message_id, Outbox.raw).where(Outbox.message_id.in_(missing))
+        for message_id, raw in session.execute(query):
+            found[message_id] = _TEXTS[message_id] = plain_text(raw)
+        while len(_TEXTS) > TEXTS_KEPT:
+            _TEXTS.popitem(last=False)
+    return [found[i] for i in ids if found.get(i)]
+
+
+def plain_text(raw: bytes) -> str:
+    """A sent mail's plain-text part ("" if it has none)."""
+    message = message_from_bytes(raw, policy=default_policy)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(("plain",))
+    return str(body.get_content()) if body is not None else ""
 
 
 @dataclass
