@@ -74,8 +74,15 @@ class SmtpSender:
         client = self.client if self.client and self.client.is_connected else None
         if client is None:
             client = await self.connect()
+        # A catcher may be jösé@example.com (email-validator allows it): such an envelope
+        # needs SMTPUTF8, and a server without it can never take it, so no retry will help.
+        utf8 = not all(address.isascii() for address in (mail_from, *recipients))
         try:
-            errors, answer = await client.sendmail(mail_from, recipients, raw)
+            errors, answer = await client.sendmail(
+                mail_from, recipients, raw, mail_options=["SMTPUTF8"] if utf8 else None
+            )
+        except aiosmtplib.SMTPNotSupported as error:
+            raise Permanent(f"{error}, so it cannot take {', '.join(recipients)}") from error
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refusal.code for refusal in error.recipients]
             raise _by_code(min(codes), str(error)) from error
