@@ -68,6 +68,8 @@ async def send_outbox(
         async with sender() as connection:
             notices = await flush(db, connection, now)
         report.sent += notices.sent
+        report.retrying += notices.retrying
+        report.parked += notices.parked
     return report
 
 

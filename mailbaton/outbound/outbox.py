@@ -20,7 +20,7 @@ from mailbaton.clock import as_utc
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
 from mailbaton.store.models import Event, Outbox, Ticket
-from mailbaton.transport.base import PARTLY_REFUSED, Sender, TransportError
+from mailbaton.transport.base import PARTLY_REFUSED, Sender, Transient, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,8 @@ async def flush(db: Database, sender: Sender, now: datetime, limit: int = 200) -
             continue
         try:
             answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
-        except TransportError as error:
+        except Exception as raised:  # a sender's own bug must not leave the row leased
+            error = _as_transport_error(raised)
             _failed(db, row, error, now, report)
             if not error.permanent:
                 break  # the server is unwell: the rest waits for the next pass
@@ -231,6 +232,15 @@ async def flush(db: Database, sender: Sender, now: datetime, limit: int = 200) -
         _sent(db, row, answer, now)
         report.sent += 1
     return report
+
+
+def _as_transport_error(error: Exception) -> TransportError:
+    """Anything a sender raises, as a transport error: an unexpected one is retried like a
+    passing fault, named by its type only (its text may carry what it was sending)."""
+    if isinstance(error, TransportError):
+        return error
+    log.error("unexpected error while sending", exc_info=error)
+    return Transient(f"unexpected error while sending ({type(error).__name__})")
 
 
 def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:

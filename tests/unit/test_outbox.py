@@ -20,8 +20,8 @@ from mailbaton.transport.base import Permanent, Transient
 MINUTE = timedelta(minutes=1)
 
 
-class Crash(Exception):
-    """The worker dies mid-send (not a transport error: nothing records the failure)."""
+class Crash(BaseException):
+    """The worker dies mid-send (like SystemExit: nothing gets to record the failure)."""
 
 
 class FakeSender:
@@ -130,6 +130,18 @@ def test_transient_failures_for_three_days_park_the_mail(bench: Bench) -> None:
     report = run(bench, sender, bench.now + timedelta(days=3, minutes=1))
     assert report.parked == 1
     assert rows(bench)[0].state == "parked"
+
+
+def test_a_sender_s_unexpected_error_is_retried_not_left_leased(bench: Bench) -> None:
+    def broken(_: list[str]) -> Exception:
+        return ValueError("secret-ish payload text")
+
+    report = run(bench, FakeSender(broken), bench.now)
+    first = rows(bench)[0]
+    assert (report.retrying, first.state, first.attempts) == (1, "queued", 1)
+    assert first.next_attempt_at == bench.now + MINUTE  # backoff, not the 10-minute lease
+    assert first.last_error == "unexpected error while sending (ValueError)"
+    assert run(bench, FakeSender(), bench.now + MINUTE).sent == 2
 
 
 def test_a_crashed_worker_s_claim_lapses_after_the_lease(bench: Bench) -> None:
