@@ -7,11 +7,13 @@ import asyncio
 import json
 import logging
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailbaton.app import auth_cli, intake
+from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-c", "--config", default="config.toml", help="default: ./config.toml")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"mailbaton {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -63,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview = actions.add_parser("preview", help="render one template with sample data")
     preview.add_argument("name", metavar="NAME")
     preview.add_argument("--html", action="store_true", help="the HTML version")
+    send = actions.add_parser("send-test", help="send one real mail rendered with sample data")
+    send.add_argument("name", metavar="NAME")
+    send.add_argument("--to", required=True, metavar="ADDRESS", help="who gets the test mail")
 
     auth_cli.add_parser(commands)
 
@@ -70,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default=".mailbaton-demo", help="where the demo keeps its files")
     demo.add_argument("--no-wait", action="store_true", help="exit after the walkthrough")
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mailbaton")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,6 +253,13 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
         if not problems:
             print(f"{len(composer.names())} templates ok {template_origin(composer)}")
         return EXIT_ERROR if problems else EXIT_OK
+    if args.action == "send-test":
+        try:
+            print(send_test(settings, args.name, args.to))
+        except SendTestProblem as problem:
+            print(f"mailbaton: {problem}", file=sys.stderr)
+            return EXIT_ERROR
+        return EXIT_OK
     try:
         rendered = composer.render(args.name, sample_context(args.name, settings))
     except TemplateProblem as error:

@@ -1,0 +1,57 @@
+"""SPEC section 9's smaller commands: --version and templates send-test, on real servers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from baton import Baton, make_baton, parse
+from servers import MailServer
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def baton(mail_server: MailServer, tmp_path: Path) -> Iterator[Baton]:
+    made = make_baton(mail_server, tmp_path)
+    yield made
+    made.close()
+
+
+def test_version_names_the_installed_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mailbaton", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("mailbaton 0."), done.stdout
+
+
+def test_send_test_delivers_one_rendered_mail_and_touches_no_ticket(baton: Baton) -> None:
+    done = baton.cli_inline("templates", "send-test", "request", "--to", "jane@example.com")
+    assert done.returncode == 0, done.stderr
+    assert "sent request to jane@example.com" in done.stdout
+    (raw,) = baton.server.wait_for("jane@example.com", 1)
+    mail = parse(raw)
+    assert str(mail["Subject"]).startswith("[MB-42] ")
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert {part.get_content_type() for part in mail.walk()} >= {"text/plain", "text/html"}
+    assert baton.cli_json("status", "--all") == []  # a test mail is no ticket
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["nosuch", "--to", "jane@example.com"], "no template 'nosuch'; the templates are: "),
+        (["request", "--to", "jane"], "--to 'jane' is not an address"),
+    ],
+)
+def test_send_test_refuses_clearly(baton: Baton, args: list[str], says: str) -> None:
+    done = baton.cli_inline("templates", "send-test", *args)
+    assert done.returncode == 1 and says in done.stderr, done.stderr
+    assert baton.server.messages("jane@example.com") == []
