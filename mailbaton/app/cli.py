@@ -7,12 +7,13 @@ import asyncio
 import json
 import logging
 import sys
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli, intake
+from mailbaton.app import auth_cli, dry_run, intake
 from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="the daemon (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="one pass, then exit")
     run.add_argument("--now", help="with --once: act as if it were this ISO-8601 time")
+    run.add_argument(
+        "--dry-run", action="store_true", help="with --once: say what would happen, change nothing"
+    )
 
     commands.add_parser("check", help="validate config and templates, try IMAP and SMTP logins")
 
@@ -155,14 +159,16 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from mailbaton.app.service import Service
 
-    if args.now and not args.once:
-        print("mailbaton: --now goes with --once", file=sys.stderr)
+    if (args.now or args.dry_run) and not args.once:
+        print("mailbaton: --now and --dry-run go with --once", file=sys.stderr)
         return EXIT_USAGE
     try:
         now = parse_instant(args.now) if args.now else None
     except ValueError:
         print(f"mailbaton: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
         return EXIT_USAGE
+    if args.dry_run:
+        return dry_run_command(settings, now or utcnow())
     service = Service.open(settings)
     try:
         if args.once:
@@ -179,6 +185,23 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     finally:
         service.close()
+
+
+def dry_run_command(settings: Settings, now: datetime) -> int:
+    """What one pass would do at `now`: read-only on the mailbox, the database and SMTP."""
+    print(f"dry run at {now.isoformat()}: nothing is sent, filed or changed")
+    db = Database.open(settings.database_url)
+    try:
+        try:
+            lines = dry_run.incoming(settings, db)
+        except TransportError as error:
+            print(f"  inbox unavailable: {error}")
+            lines = []
+        for line in [*lines, *dry_run.deadlines(settings, db, now)]:
+            print(f"  {line}")
+    finally:
+        db.close()
+    return EXIT_OK
 
 
 def status_command(args: argparse.Namespace, db: Database) -> int:

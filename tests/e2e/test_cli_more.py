@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import mails
 import pytest
 from baton import Baton, make_baton, parse
 from servers import MailServer
@@ -55,3 +57,34 @@ def test_send_test_refuses_clearly(baton: Baton, args: list[str], says: str) -> 
     done = baton.cli_inline("templates", "send-test", *args)
     assert done.returncode == 1 and says in done.stderr, done.stderr
     assert baton.server.messages("jane@example.com") == []
+
+
+def test_dry_run_says_what_would_happen_and_changes_nothing(baton: Baton) -> None:
+    baton.server.deliver(mails.handoff())
+    baton.server.deliver(mails.handoff(catcher=None, title="No catcher"))
+    before = baton.folder_counts()
+
+    done = baton.cli_inline("run", "--once", "--now", "2026-11-23T10:00:00Z", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "nothing is sent, filed or changed" in done.stdout
+    assert "would open a ticket: alice@example.com -> jane@example.com" in done.stdout
+    assert "would be rejected (no_catcher)" in done.stdout
+    assert baton.folder_counts() == before  # nothing filed, no folder made
+    assert baton.cli_json("status", "--all") == []
+    assert baton.server.messages("jane@example.com") == []
+
+    baton.run_pass(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    later = baton.cli_inline("run", "--once", "--now", "2026-11-23T15:00:00Z", "--dry-run")
+    assert "MB-1: would escalate (level 1) to head-of-sales@example.com" in later.stdout
+    assert "no mail waiting" in later.stdout
+    assert [t["escalations"] for t in baton.cli_json("status")] == [0]
+
+
+def test_dry_run_goes_with_once() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mailbaton", "run", "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "go with --once" in done.stderr
