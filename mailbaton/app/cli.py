@@ -28,6 +28,9 @@ from mailbaton.transport.pipe import Pipe
 from mailbaton.transport.smtp import check_login as smtp_check_login
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+# sysexits.h EX_TEMPFAIL: an MTA piping mail into `ingest` keeps it and tries again later,
+# where any other failure code makes it bounce the mail to its sender.
+EXIT_TEMPFAIL = 75
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             f"mailbaton: the database cannot be used: {said[0] if said else type(error).__name__}",
             file=sys.stderr,
         )
-        return EXIT_ERROR
+        return EXIT_TEMPFAIL if args.command == "ingest" else EXIT_ERROR
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
