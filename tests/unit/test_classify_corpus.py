@@ -48,6 +48,9 @@ def settings() -> Settings:
     )
 
 
+# Minutes of CPU over every corpus file: it runs in the long tier with the fuzz
+# (`-m e2e`), so the quick loop (`-m "not e2e"`) stays quick.
+@pytest.mark.e2e
 def test_classify_never_raises_on_the_corpus(corpus_dir: Path, settings: Settings) -> None:
     files = corpus_files(corpus_dir)
     assert len(files) > 1000, "the corpus looks incomplete"

@@ -51,6 +51,9 @@ def could_be_a_message(path: Path) -> bool:
     )
 
 
+# Minutes of CPU over every corpus file: it runs in the long tier with the fuzz
+# (`-m e2e`), so the quick loop (`-m "not e2e"`) stays quick.
+@pytest.mark.e2e
 def test_every_corpus_file_parses_without_raising() -> None:
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
     messages = [p for p in files if could_be_a_message(p)]

@@ -296,6 +296,9 @@ def _corpus_files() -> list[Path]:
     )
 
 
+# Minutes of CPU over every corpus file: it runs in the long tier with the fuzz
+# (`-m e2e`), so the quick loop (`-m "not e2e"`) stays quick.
+@pytest.mark.e2e
 def test_new_text_never_raises_on_any_corpus_message() -> None:
     _need_corpus()
     files = _corpus_files()
