@@ -57,7 +57,7 @@ def check_lines(settings: Settings) -> tuple[list[str], bool]:
 def auth_command(args: argparse.Namespace, settings: Settings) -> int:
     oauth2 = settings.oauth2
     if oauth2.provider is None:
-        print("mailbaton: [oauth2] names no provider; see docs/oauth2.md")
+        print("mailbaton: [oauth2] names no provider; see 'Signing in with OAuth2' in the README")
         return EXIT_ERROR
     if args.action == "login":
         return _login(settings)
