@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from servers import DovecotServer, MailDevelServer, MailServer, find_dovecot
+from sqlalchemy import create_engine, text
 
 DOVECOT_MISSING = "dovecot not installed: apt-get install dovecot-imapd"
 T = TypeVar("T")
@@ -107,3 +109,26 @@ def corpus_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared corpus not found at {path}")
     return path
+
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database per test on the server from MAILBATON_TEST_POSTGRES (or local)."""
+    base = os.environ.get("MAILBATON_TEST_POSTGRES", POSTGRES_URL)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    name = f"mailbaton_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no server, no rights: say so
+        admin.dispose()
+        if os.environ.get("MAILBATON_TEST_POSTGRES"):
+            pytest.fail(f"PostgreSQL at MAILBATON_TEST_POSTGRES unusable: {error}")
+        pytest.skip(f"no PostgreSQL at {base} ({type(error).__name__})")
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -26,7 +24,6 @@ import mails
 import pytest
 from baton import Baton, body_text, make_baton, parse
 from servers import MailServer
-from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.e2e
 
@@ -475,28 +472,6 @@ def test_from_a_fresh_start_the_demo_s_web_mail_takes_jane_s_got_it(tmp_path: Pa
             demo.wait()
         reader.join(timeout=5)
         demo.stdout.close()  # type: ignore[union-attr]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database (MAILBATON_TEST_POSTGRES, or the local test server)."""
-    base = os.environ.get(
-        "MAILBATON_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"mailbaton_words_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        if os.environ.get("MAILBATON_TEST_POSTGRES"):
-            pytest.fail(f"PostgreSQL at MAILBATON_TEST_POSTGRES unusable: {error}")
-        pytest.skip(f"no PostgreSQL at {base} ({type(error).__name__})")
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_on_postgres_words_names_and_the_ceiling(

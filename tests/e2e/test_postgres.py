@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import mails
 import pytest
 from baton import make_baton
 from servers import MailServer
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from mailbaton.store.db import Database
 
@@ -29,29 +26,6 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(config).get_current_head()
     assert head is not None
     return head
-
-
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh database per test on the server from MAILBATON_TEST_POSTGRES (or local)."""
-    base = os.environ.get("MAILBATON_TEST_POSTGRES", DEFAULT_URL)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"mailbaton_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server, no rights: say so
-        admin.dispose()
-        if os.environ.get("MAILBATON_TEST_POSTGRES"):
-            pytest.fail(f"PostgreSQL at MAILBATON_TEST_POSTGRES unusable: {error}")
-        pytest.skip(f"no PostgreSQL at {base} ({type(error).__name__})")
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_handoff_and_rejection_on_postgres(
