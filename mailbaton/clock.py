@@ -34,12 +34,12 @@ def iso(moment: datetime | None) -> str | None:
     return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|min|m|s)(?![a-z])", re.IGNORECASE)
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|min|m|s)(?![a-z])", re.IGNORECASE)
+_UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
 
 
 def parse_duration(text: str) -> timedelta:
-    """'4h', '90m', '1h 30m', '2d' -> timedelta; ValueError on anything else."""
+    """'4h', '90m', '1h 30m', '2d', '2w' -> timedelta; ValueError on anything else."""
     value = text.strip().lower()
     if not value:
         raise ValueError("empty duration")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli, dry_run, intake
+from mailbaton.app import auth_cli, dry_run, intake, report_cli
 from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--to", required=True, metavar="ADDRESS", help="who gets the test mail")
 
     auth_cli.add_parser(commands)
+    report_cli.add_parsers(commands)
 
     demo = commands.add_parser("demo", help="everything on an embedded sandbox mail server")
     demo.add_argument("--dir", default=".mailbaton-demo", help="where the demo keeps its files")
@@ -146,6 +147,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return auth_cli.auth_command(args, settings)
     if args.command == "run":
         return run_command(args, settings)
+    if args.command == "report":
+        return report_cli.report_command(args, settings)
+    if args.command == "export":
+        return report_cli.export_command(args, settings)
     db = Database.open(settings.database_url)
     try:
         if args.command == "status":
