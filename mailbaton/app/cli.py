@@ -21,7 +21,13 @@ from mailbaton.config import ConfigError, Settings, load
 from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
 from mailbaton.outbound.preview import sample_context
 from mailbaton.store.db import Database
-from mailbaton.tickets.queries import load_ticket, load_tickets, mail_problems, ticket_json
+from mailbaton.tickets.queries import (
+    load_ticket,
+    load_tickets,
+    mail_problems,
+    similar_refs,
+    ticket_json,
+)
 from mailbaton.transport.base import TransportError
 from mailbaton.transport.imap import check_login
 from mailbaton.transport.pipe import Pipe
@@ -47,9 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="the daemon (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="one pass, then exit")
-    run.add_argument("--now", help="with --once: act as if it were this ISO-8601 time")
     run.add_argument(
-        "--dry-run", action="store_true", help="with --once: say what would happen, change nothing"
+        "--now",
+        help="with --once: act as if it were this ISO-8601 time; this is for real (mail is "
+        "sent, escalations fire, messages are filed): add --dry-run to only look",
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --once: say what would happen, without sending, filing or changing anything",
     )
 
     commands.add_parser("check", help="validate config and templates, try IMAP and SMTP logins")
@@ -59,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
 
     show = commands.add_parser("show", help="one ticket with its timeline")
-    show.add_argument("ticket", metavar="TICKET", help="e.g. MB-42")
+    show.add_argument("ticket", metavar="TICKET", help="e.g. MB-42 (or 42)")
     show.add_argument("--json", action="store_true")
 
     ingest = commands.add_parser("ingest", help="process one raw message (for an MTA pipe)")
@@ -156,7 +168,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "status":
             return status_command(args, db)
         if args.command == "show":
-            return show_command(args, db)
+            return show_command(args, settings, db)
         if args.command == "ingest":
             return ingest_command(args, settings, db)
     finally:
@@ -232,18 +244,20 @@ def status_command(args: argparse.Namespace, db: Database) -> int:
     return EXIT_OK
 
 
-def show_command(args: argparse.Namespace, db: Database) -> int:
+def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     now = utcnow()
     with db.transaction() as session:
-        ticket = load_ticket(session, args.ticket)
+        ticket = load_ticket(session, args.ticket, settings.protocol.ticket_prefix)
         if ticket is None:
-            print(f"mailbaton: no ticket {args.ticket}", file=sys.stderr)
+            similar = similar_refs(session, args.ticket)
+            hint = f"; did you mean {' or '.join(similar)}?" if similar else ""
+            print(f"mailbaton: no ticket {args.ticket}{hint}", file=sys.stderr)
             return EXIT_ERROR
         problems = mail_problems(session).get(ticket.id)
         if args.json:
             print(json.dumps(ticket_json(ticket, now, events=True, mail=problems), indent=2))
         else:
-            print(show_text(ticket, now))
+            print(show_text(ticket, now, settings.escalation.timezone))
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from mailbaton.clock import as_utc, humanize, iso
 from mailbaton.outbound.outbox import HeldAnswers
@@ -53,7 +54,11 @@ def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) 
     rows = [("ID", "STATE", "TITLE", "THROWER -> CATCHER", "OWNER", "AGE", "DEADLINE", "ESC")]
     for t in tickets:
         deadline = "-"
-        if t.deadline is not None and t.state == PENDING:
+        if t.state == PENDING and t.escalations:
+            # Managers were told already: a deadline "in 3 h" (a run --now ahead of the
+            # clock, or a shorter escalation.after) would read as time still left.
+            deadline = "escalated"
+        elif t.deadline is not None and t.state == PENDING:
             left = as_utc(t.deadline) - now
             deadline = f"in {humanize(left)}" if left.total_seconds() > 0 else "passed"
         rows.append(
@@ -74,31 +79,52 @@ def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) 
     )
 
 
-def show_text(ticket: Ticket, now: datetime) -> str:
+def show_text(ticket: Ticket, now: datetime, timezone: str = "UTC") -> str:
+    """One ticket for a person: times in the office's zone (escalation.timezone), to the
+    minute; `show --json` keeps the exact UTC instants."""
+    zone = ZoneInfo(timezone)
+
+    def when(moment: datetime | None) -> str:
+        if moment is None:
+            return "-"
+        local = as_utc(moment).astimezone(zone)
+        return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or timezone)
+
     data = ticket_json(ticket, now, events=True)
     lines = [
         f"{data['id']}  {data['title']}",
         f"  state:     {data['state']} (owner {data['owner']})",
         f"  thrower:   {data['thrower']}",
         f"  catcher:   {data['catcher'] or '-'}",
-        f"  created:   {data['created_at']} ({humanize(now - as_utc(ticket.created_at))} ago)",
+        f"  created:   {when(ticket.created_at)} ({humanize(now - as_utc(ticket.created_at))} ago)",
     ]
     if ticket.state != REJECTED:
-        lines.append(f"  deadline:  {data['deadline']}")
+        lines.append(f"  deadline:  {when(ticket.deadline)}{_deadline_note(ticket, now)}")
         lines.append(f"  escalations: {data['escalations']}")
     if data["files"]:
         lines.append(f"  files:     {', '.join(data['files'])}")
     if data.get("rejection_reasons"):
         lines.append(f"  rejected:  {', '.join(data['rejection_reasons'])}")
-    if data["accepted_at"]:
-        lines.append(f"  accepted:  {data['accepted_at']}")
-    if data["refusal_reason"]:
-        lines.append(f"  refused:   {data['refused_at']}: {data['refusal_reason']}")
-    if data["cancelled_at"]:
-        lines.append(f"  cancelled: {data['cancelled_at']}: {data['cancel_reason'] or '-'}")
+    if ticket.accepted_at:
+        lines.append(f"  accepted:  {when(ticket.accepted_at)}")
+    if ticket.refused_at or data["refusal_reason"]:
+        lines.append(f"  refused:   {when(ticket.refused_at)}: {data['refusal_reason']}")
+    if ticket.cancelled_at:
+        lines.append(f"  cancelled: {when(ticket.cancelled_at)}: {data['cancel_reason'] or '-'}")
     if data["message"]:
         lines.append("  message:")
         lines.extend(f"    | {line}" for line in data["message"].splitlines())
-    lines.append("  timeline:")
-    lines.extend(f"    {e['at']}  {e['kind']}: {e['detail']}" for e in data["events"])
+    lines.append(f"  timeline ({timezone}):")
+    for event in ticket.events:
+        at = as_utc(event.at).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(f"    {at}  {event.kind}: {event.detail}")
     return "\n".join(lines)
+
+
+def _deadline_note(ticket: Ticket, now: datetime) -> str:
+    if ticket.state != PENDING or ticket.deadline is None:
+        return ""
+    if ticket.escalations:
+        return " (escalated)"
+    left = as_utc(ticket.deadline) - now
+    return f" (in {humanize(left)})" if left.total_seconds() > 0 else " (passed)"

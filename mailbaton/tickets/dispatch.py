@@ -52,7 +52,8 @@ def _handoff(turn: Turn, decision: NewHandoff | Rejection) -> Result:
     if isinstance(decision, Rejection):
         ticket = reject(turn, decision)
         codes = ", ".join(reason.code for reason in decision.reasons)
-        return Result(Outcome.REJECTED, f"rejected: {codes}" + held_note(ticket), ticket)
+        # The outcome says "rejected" already: the reason is which rules it broke.
+        return Result(Outcome.REJECTED, codes + held_note(ticket), ticket)
     ticket = open_ticket(turn, decision)
     return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)
 

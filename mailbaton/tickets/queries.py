@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -91,6 +92,21 @@ def load_tickets(session: Session, *, include_closed: bool) -> list[Ticket]:
     return list(session.scalars(query))
 
 
-def load_ticket(session: Session, ref: str) -> Ticket | None:
+def load_ticket(session: Session, ref: str, prefix: str | None = None) -> Ticket | None:
+    """The ticket `ref` names; with `prefix`, a bare number means that ticket ("1" is MB-1,
+    "r1" is MB-R1), as people type it after reading "MB-1" in a subject."""
     query = select(Ticket).options(selectinload(Ticket.events), selectinload(Ticket.attachments))
-    return session.scalars(query.where(Ticket.ref == ref.strip().upper())).one_or_none()
+    wanted = ref.strip().upper()
+    if prefix and re.fullmatch(r"R?\d+", wanted):
+        wanted = f"{prefix.upper()}-{wanted}"
+    return session.scalars(query.where(Ticket.ref == wanted)).one_or_none()
+
+
+def similar_refs(session: Session, ref: str, limit: int = 3) -> list[str]:
+    """Refs with the number `ref` has, for "no ticket MB1; did you mean MB-1 or MB-R1?"."""
+    digits = re.sub(r"\D", "", ref)
+    if not digits:
+        return []
+    refs = session.scalars(select(Ticket.ref).where(Ticket.ref.like(f"%{digits}")))
+    same_number = [r for r in refs if re.sub(r"\D", "", r) == digits]
+    return sorted(same_number, key=lambda r: (len(r), r))[:limit]
