@@ -161,6 +161,7 @@ TEMPLATES_FOLDER = Kind(
     "folder", lambda raw, context: v.folder(raw, context.base, "the templates folder")
 )
 EXISTING_FILE = Kind("file", lambda raw, context: v.existing_file(raw, context.base))
+CA_FILE = Kind("PEM file", lambda raw, context: v.ca_file(raw, context.base))
 PATH = Kind("path", lambda raw, context: v.path(raw, context.base))
 
 ADDRESSES = _list(

@@ -35,6 +35,14 @@ class Folders:
         return name
 
 
+# A company server's certificate signed by the company's own CA is verified against it,
+# which keeps verification on where verify_tls = false would switch it off.
+CA_FILE_HELP = (
+    "a PEM file of the CA that signed the server's certificate (a company CA), "
+    "trusted besides the system's CAs"
+)
+
+
 @dataclass(frozen=True)
 class MailboxSettings:
     """The shared mailbox handoffs arrive in, read over IMAP."""
@@ -64,6 +72,7 @@ class MailboxSettings:
     )
     folders: Folders = table(Folders)
     verify_tls: bool = key(k.BOOL, True, "check the server's certificate")
+    ca_file: Path | None = key(k.CA_FILE, None, CA_FILE_HELP)
     timeout: float = key(k.SECONDS, 30, "seconds for any one IMAP command")
     poll_interval: timedelta = key(
         k.DURATION, "60s", "how often to look when the server has no IDLE (and as a backstop)"
@@ -89,6 +98,7 @@ class SmtpSettings:
         k.SECRET, "", "or password_env: the name of an environment variable holding it"
     )
     verify_tls: bool = key(k.BOOL, True, "check the server's certificate")
+    ca_file: Path | None = key(k.CA_FILE, None, CA_FILE_HELP)
     timeout: float = key(k.SECONDS, 30, "seconds for any one SMTP exchange")
     from_name: str = key(k.TEXT, "mailbaton", "display name on every mail sent")
     # Not a key: the loader hands the [oauth2] table here where auth = "oauth2", so every

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -228,4 +229,18 @@ def existing_file(raw: object, base: Path) -> Path:
     value = path(raw, base)
     if not value.is_file():
         raise BadValue(f"{str(value)!r} is not a file; expected the path of an existing file")
+    return value
+
+
+def ca_file(raw: object, base: Path) -> Path:
+    """A PEM file of CA certificates, checked by loading it, so a wrong file (a key, a DER
+    certificate, the server's own certificate chain in the wrong form) is named at start."""
+    value = existing_file(raw, base)
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=str(value))
+    except (ssl.SSLError, OSError, ValueError) as error:
+        raise BadValue(
+            f"{str(value)!r} holds no CA certificate that can be read ({error}); "
+            "expected a PEM file with -----BEGIN CERTIFICATE----- blocks"
+        ) from None
     return value

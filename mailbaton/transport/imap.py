@@ -62,7 +62,7 @@ class Inbox:
 
     def connect(self) -> None:
         s = self.settings
-        context = tls_context(s.verify_tls)
+        context = tls_context(s.verify_tls, s.ca_file)
         try:
             client = IMAPClient(
                 s.host,

@@ -45,7 +45,7 @@ class SmtpSender:
             port=s.port,
             use_tls=s.security == "ssl",
             start_tls=s.security == "starttls",
-            tls_context=tls_context(s.verify_tls) if s.security != "none" else None,
+            tls_context=tls_context(s.verify_tls, s.ca_file) if s.security != "none" else None,
             timeout=s.timeout,
         )
         try:

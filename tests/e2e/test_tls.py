@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import ssl
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import mails
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
@@ -161,3 +164,154 @@ def test_a_self_signed_imap_server_is_refused_unless_verification_is_switched_of
     done = baton.cli_inline("check")
     assert done.returncode == 0, done.stdout
     assert f"IMAP 127.0.0.1:{imaps} ok" in done.stdout
+
+
+def private_ca(folder: Path) -> tuple[Path, Path, Path]:
+    """A company CA and a server certificate for 127.0.0.1 it signed: (ca, cert, key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def name(text: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Example Corp Internal CA"))
+        .issuer_name(name("Example Corp Internal CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name("mail.example.com"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([x509.OID_SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = folder / "company-ca.pem", folder / "server.pem", folder / "server.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+def _server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_a_company_ca_in_ca_file_makes_its_servers_trusted_with_verification_on(
+    baton: Baton, sandbox_server: MailServer, tmp_path: Path
+) -> None:
+    ca, cert, key = private_ca(tmp_path)
+    proxy = TlsProxy(_server_context(cert, key), sandbox_server.imap_port)
+    proxy.start()
+    # Our own SMTP relay for the server's real SMTP port, behind the company certificate.
+    smtp = TlsProxy(_server_context(cert, key), sandbox_server.smtp_port)
+    smtp.start()
+    try:
+        text = baton.config_path.read_text()
+        text = text.replace(f"port = {sandbox_server.imap_port}", f"port = {proxy.port}", 1)
+        text = text.replace('security = "none"', 'security = "ssl"', 1)
+        baton.config_path.write_text(text)
+        _smtp_to(baton, smtp.port)
+        refused = baton.cli_inline("check")
+        assert refused.returncode == 1
+        assert "IMAP: FAILED" in refused.stdout and "SMTP: FAILED" in refused.stdout
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.stdout
+
+        trusting = baton.config_path.read_text().replace(
+            'security = "ssl"', f'security = "ssl"\nca_file = "{ca.name}"'
+        )
+        baton.config_path.write_text(trusting)  # relative: beside the config file
+        done = baton.cli_inline("check")
+        assert done.returncode == 0, done.stdout
+        assert f"IMAP 127.0.0.1:{proxy.port} ok" in done.stdout
+        assert f"SMTP 127.0.0.1:{smtp.port} ok (TLS" in done.stdout
+
+        # The daemon's own connections trust it too: a handoff is read and answered.
+        sandbox_server.deliver(mails.handoff())
+        baton.reload()
+        report = baton.run_pass()
+        assert report.inbox_error is None
+        assert [o.outcome for o in report.outcomes] == ["processed"]
+        assert report.mail.sent == 2 and len(sandbox_server.wait_for("jane@example.com", 1)) == 1
+    finally:
+        proxy.close()
+        smtp.close()
+
+
+def test_a_ca_file_that_is_not_a_ca_is_a_config_problem_and_another_ca_is_not_trusted(
+    baton: Baton, sandbox_server: MailServer, tmp_path: Path
+) -> None:
+    _ca, cert, key = private_ca(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    other_ca, _, _ = private_ca(other)
+    text = baton.config_path.read_text()
+    baton.config_path.write_text(
+        text.replace('security = "none"', f'security = "none"\nca_file = "{key}"', 1)
+    )
+    done = baton.cli_inline("check")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "mailbox.ca_file:" in done.stderr and "no CA certificate" in done.stderr
+    assert "Traceback" not in done.stderr
+
+    proxy = TlsProxy(_server_context(cert, key), sandbox_server.imap_port)
+    proxy.start()
+    try:
+        text = text.replace(f"port = {sandbox_server.imap_port}", f"port = {proxy.port}", 1)
+        baton.config_path.write_text(
+            text.replace('security = "none"', f'security = "ssl"\nca_file = "{other_ca}"', 1)
+        )
+        done = baton.cli_inline("check")
+        assert done.returncode == 1
+        assert "IMAP: FAILED" in done.stdout and "CERTIFICATE_VERIFY_FAILED" in done.stdout
+    finally:
+        proxy.close()
