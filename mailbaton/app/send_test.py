@@ -33,6 +33,9 @@ def send_test(settings: Settings, name: str, to: str) -> str:
         raise SendTestProblem(f"no template {name!r}; the templates are: {known}")
     context = sample_context(name, settings)
     try:
+        # The mail as its files read now: a test of a broken edit says what is wrong,
+        # where a real mail would quietly fall back to the last good version.
+        desk.composer.render(name, context)
         message = desk.composer.build(
             name,
             context,

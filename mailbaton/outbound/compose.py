@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from mailbaton.clock import as_utc
 from mailbaton.outbound.headers import disposition_header, text_header
 from mailbaton.outbound.html import InlineProblem, from_text, inline
+from mailbaton.outbound.loading import FolderLoader, TemplateProblem, explain
+from mailbaton.outbound.mending import Mending
 
 # Every mail of SPEC section 4; a template set is complete when it has all of these.
 TEMPLATE_NAMES = (
@@ -43,12 +45,10 @@ TEMPLATE_NAMES = (
     "confirmed",
     "manager_note",
 )
+__all__ = ["TemplateProblem"]  # defined with the loader, known to callers from here
+
 # Every one is sent by this version, so `templates check` insists on all of them.
 REQUIRED = TEMPLATE_NAMES
-
-
-class TemplateProblem(Exception):
-    """A template is missing, or does not parse or render."""
 
 
 @dataclass(frozen=True)
@@ -94,18 +94,25 @@ class Composer:
         if templates_dir is not None and templates_dir.resolve() != DEFAULT_TEMPLATES:
             folders.insert(0, templates_dir)
         self.folders = tuple(folders)
+        # Asks for changed files on each render: an edit counts from the next mail on.
+        self.loader = FolderLoader(self.folders)
+        self.env = self.environment(self.loader)
+        self.mending = Mending(self.loader)
+
+    def environment(self, loader: BaseLoader) -> SandboxedEnvironment:
         # Sandboxed: admins edit templates, and ticket titles come from strangers' mail.
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader([str(folder) for folder in self.folders]),
+        env = SandboxedEnvironment(
+            loader=loader,
             undefined=StrictUndefined,
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["fill"] = _fill
-        self.env.filters["when"] = self.when
-        self.env.filters["br"] = line_breaks
+        env.filters["fill"] = _fill
+        env.filters["when"] = self.when
+        env.filters["br"] = line_breaks
+        return env
 
     def when(self, moment: datetime | None) -> str:
         """A time as the reader's office shows it, with the zone named."""
@@ -132,23 +139,36 @@ class Composer:
         return (self.folder_of(name) / f"{name}.html").is_file()
 
     def render(self, name: str, context: Mapping[str, Any]) -> Rendered:
-        try:
-            source = self.env.get_template(f"{name}.txt").render(context)
-        except TemplateError as error:
-            raise TemplateProblem(f"{name}.txt: {error}") from error
+        """NAME as its files read now; TemplateProblem ("request.txt line 4: ...") if not."""
+        return self.render_with(self.env, name, context)
+
+    def render_with(self, env: Environment, name: str, context: Mapping[str, Any]) -> Rendered:
+        source = _part(env, f"{name}.txt", context)
         head, _, body = source.lstrip("\n").partition("\n")
         if not head.lower().startswith("subject:"):
             raise TemplateProblem(f"{name}.txt: the first line must be 'Subject: ...'")
         subject = " ".join(head.partition(":")[2].split())
         text = body.strip("\n") + "\n"
+        # Never a blank mail: an edit that renders nothing is as broken as one that fails.
+        if not subject:
+            raise TemplateProblem(f"{name}.txt: the subject renders empty")
+        if not text.strip():
+            raise TemplateProblem(f"{name}.txt: the mail's text renders empty")
         if not self.has_html(name):
             # Every mail is multipart/alternative, even from an admin's text-only template.
             return Rendered(subject=subject, text=text, html=from_text(subject, text))
         try:
-            html = inline(self.env.get_template(f"{name}.html").render(context))
-        except (TemplateError, InlineProblem) as error:
+            html = inline(_part(env, f"{name}.html", context))
+        except InlineProblem as error:
             raise TemplateProblem(f"{name}.html: {error}") from error
+        if not html.strip():
+            raise TemplateProblem(f"{name}.html: the mail renders empty")
         return Rendered(subject=subject, text=text, html=html)
+
+    def render_mail(self, name: str, context: Mapping[str, Any]) -> Rendered:
+        """What a mail is written with: NAME as it reads now, or when an edit broke it, its
+        last good version (the mistake logged once): never a blank or half-written mail."""
+        return self.mending.render(self, name, context)
 
     def build(
         self,
@@ -166,7 +186,7 @@ class Composer:
         files: Iterable[FileToSend] = (),
         thread: OutlookThread | None = None,
     ) -> EmailMessage:
-        rendered = self.render(name, context)
+        rendered = self.render_mail(name, context)
         message = EmailMessage()
         message["From"] = sender
         message["To"] = list(to)
@@ -201,6 +221,14 @@ class Composer:
         parsed = message_from_bytes(message.as_bytes(), policy=email_policy.default)
         assert isinstance(parsed, EmailMessage)
         return parsed
+
+
+def _part(env: Environment, filename: str, context: Mapping[str, Any]) -> str:
+    try:
+        return env.get_template(filename).render(context)
+    except Exception as error:
+        # Admins write these: a filter given the wrong kind of value fails like any mistake.
+        raise TemplateProblem(explain(error, filename)) from error
 
 
 def attach(message: EmailMessage, item: FileToSend) -> None:
