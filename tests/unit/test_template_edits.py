@@ -99,8 +99,8 @@ def test_a_broken_edit_keeps_the_last_good_version_and_is_logged_once(
     edit(tmp_path, "request.txt", GOOD.replace("EDITED ONE", "FIXED"))
     with caplog.at_level(logging.INFO, logger="mailbaton.templates"):
         assert "FIXED" in mail(composer, context).text
-    assert ["template request works again: its mails use it from now on"] == [
-        r.getMessage() for r in caplog.records
+    assert [r.getMessage() for r in caplog.records] == [
+        "template request works again: its mails use it from now on"
     ]
 
 
