@@ -262,7 +262,7 @@ def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
 
 
 def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    from mailbaton.app.service import desk_for, send_outbox
+    from mailbaton.app.service import desk_for, post_webhooks, send_outbox
     from mailbaton.transport.smtp import SmtpSender
 
     try:
@@ -279,6 +279,7 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     print(f"{outcome.outcome}: {outcome.reason}")
     # Send right away when we can; whatever cannot leave now waits in the outbox.
     mail = asyncio.run(send_outbox(db, desk, lambda: SmtpSender(settings.smtp), now))
+    asyncio.run(post_webhooks(db, settings, now))
     if mail.retrying:
         print(f"{mail.retrying} mail(s) wait in the outbox for the SMTP server")
     return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK

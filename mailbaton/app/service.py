@@ -15,7 +15,7 @@ from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
-from mailbaton.outbound.outbox import FlushReport, flush
+from mailbaton.outbound.outbox import Channel, FlushReport, flush
 from mailbaton.store.db import Database
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
@@ -23,6 +23,7 @@ from mailbaton.transport.base import Mailbox, Sender, TransportError
 from mailbaton.transport.idle import IdleWatcher
 from mailbaton.transport.imap import ImapMailbox
 from mailbaton.transport.smtp import SmtpSender
+from mailbaton.transport.webhook import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def desk_for(settings: Settings) -> Desk:
 @dataclass
 class PassReport(intake.Drained):
     mail: FlushReport = field(default_factory=FlushReport)
+    posts: FlushReport = field(default_factory=FlushReport)
     due: SweepReport = field(default_factory=SweepReport)
     inbox_error: str | None = None
 
@@ -52,6 +54,11 @@ class PassReport(intake.Drained):
             text += f"; escalated {self.due.escalated}, reminded {self.due.reminded}"
         if self.mail.retrying or self.mail.parked:
             text += f", waiting {self.mail.retrying}, parked {self.mail.parked}"
+        posts = self.posts
+        if posts.sent or posts.retrying or posts.parked:
+            text += f"; chat posts sent {posts.sent}"
+            if posts.retrying or posts.parked:
+                text += f", waiting {posts.retrying}, parked {posts.parked}"
         if self.inbox_error:
             text += f"; inbox unavailable: {self.inbox_error}"
         return text
@@ -71,6 +78,14 @@ async def send_outbox(
         report.retrying += notices.retrying
         report.parked += notices.parked
     return report
+
+
+async def post_webhooks(db: Database, settings: Settings, now: datetime) -> FlushReport:
+    """Posts the chat webhooks due ([notify.NAME]), retried and parked like mail; a row
+    whose hook left the config is parked, never left to wake the daemon forever."""
+    urls = {hook.name: hook.url for hook in settings.hooks}
+    async with WebhookSender(urls) as poster:
+        return await flush(db, poster, now, channel=Channel.WEBHOOK)
 
 
 class Service:
@@ -114,6 +129,7 @@ class Service:
             report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment)
             sent_at = moment if now else utcnow()
             report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at)
+            report.posts = await post_webhooks(self.db, self.settings, sent_at)
             return report
 
     def _drain(self, now: datetime, report: PassReport) -> None:

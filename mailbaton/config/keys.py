@@ -130,10 +130,25 @@ def address(expected: str) -> Kind:
     return Kind("address", _plain(lambda raw: v.address(raw, expected)))
 
 
+# What a [notify.NAME] webhook can be told of.
+EVENTS = ("escalation", "all_clear", "health")
+
+
 def _secret(raw: object) -> str:
     if not isinstance(raw, str):
         # Never echo the value: it is a secret, even when it is the wrong type.
         raise v.BadValue("is not a string; expected a quoted password, or password_env")
+    return raw
+
+
+def _webhook_url(raw: object) -> str:
+    """A web address checked for its form only: it carries the channel's token, so no
+    message ever shows it."""
+    if not isinstance(raw, str) or (raw and not v.is_web_address(raw)):
+        raise v.BadValue(
+            "is not a web address; expected https://... as the chat service gave it, or url_env "
+            "(the value is not shown: it is a secret)"
+        )
     return raw
 
 
@@ -145,6 +160,8 @@ PORT = Kind("port (1-65535)", _plain(v.port), "int")
 SECURITY = one_of(*v.SECURITY_CHOICES)
 AUTH = one_of("password", "oauth2")
 SECRET = Kind("secret string", _plain(_secret), secret=True)
+WEBHOOK_URL = Kind("secret web address", _plain(_webhook_url), secret=True)
+HOOK_KIND = one_of("slack", "teams", "mattermost", "json")
 DURATION = Kind('duration ("4h", "90m", "1h30m", "2d")', _plain(v.duration))
 DURATION_OR_OFF = Kind('duration or "off"', _plain(lambda raw: v.duration(raw, can_be_off=True)))
 SIZE = Kind('size ("25MB", "500KB")', _plain(v.size))
@@ -174,6 +191,9 @@ PATTERNS = _list(
 )
 DOMAINS = _list("a domain such as example.com", v.is_domain, "list of domains")
 LOCAL_PARTS = _list("a local part like 'billing'", v.is_local_part, "list of local parts")
+HOOK_EVENTS = _list(
+    " or ".join(f'"{e}"' for e in EVENTS), lambda e: e.lower() in EVENTS, "list of events"
+)
 DATES = _list("a date such as 2026-12-25", v.is_date, 'list of dates ("2026-12-25")')
 
 

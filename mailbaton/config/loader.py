@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mailbaton.config.environ import overlay
-from mailbaton.config.keys import TABLE, Context, Key, declared, key_names
+from mailbaton.config.keys import HOOK_KIND, TABLE, Context, Key, declared, key_names
 from mailbaton.config.schema import (
     SECTIONS,
     DatabaseSettings,
     Department,
     EscalationSettings,
+    Hook,
     MailboxSettings,
     OAuth2Settings,
     ProtocolSettings,
@@ -71,7 +72,9 @@ def from_dict(
     database = reader.section(DatabaseSettings, tables, "database")
     protocol = reader.section(ProtocolSettings, tables, "protocol")
     escalation = reader.section(EscalationSettings, tables, "escalation")
-    departments = reader.departments(tables)
+    departments = reader.named(tables, "departments", Department, "members and managers")
+    hooks = reader.named(tables, "notify", Hook, "kind and url_env")
+    _check_hooks(reader, hooks)
     templates = reader.section(TemplatesSettings, tables, "templates")
     _check_sign_in(reader, (mailbox, smtp), oauth2)
     mailbox, smtp = _with_oauth2(mailbox, smtp, oauth2)
@@ -88,6 +91,7 @@ def from_dict(
         templates_dir=templates.dir,
         source=source,
         oauth2=oauth2,
+        hooks=hooks,
     )
 
 
@@ -162,16 +166,36 @@ class _Reader:
             return ""
         return self.context.environ[variable]
 
-    def departments(self, tables: Mapping[str, Any]) -> tuple[Department, ...]:
-        found: list[Department] = []
-        table = self.table(tables, "departments", "tables such as [departments.sales]")
+    def named(
+        self, tables: Mapping[str, Any], section: str, cls: type[T], holding: str
+    ) -> tuple[T, ...]:
+        """One table per name: [departments.sales], [notify.managers]."""
+        found: list[T] = []
+        example = "sales" if section == "departments" else "NAME"
+        table = self.table(tables, section, f"tables such as [{section}.{example}]")
         for name, inner in table.items():
-            path = f"departments.{name}"
+            path = f"{section}.{name}"
             if not isinstance(inner, dict):
-                self.fail(path, "expected a table with members and managers")
+                self.fail(path, f"expected a table with {holding}")
                 continue
-            found.append(self.fields(Department, inner, path, name=name))
+            found.append(self.fields(cls, inner, path, name=name))
         return tuple(found)
+
+
+def _check_hooks(reader: _Reader, hooks: tuple[Hook, ...]) -> None:
+    """A hook needs somewhere to post (unless its own table already has a problem)."""
+    for hook in hooks:
+        where = f"notify.{hook.name}"
+        if any(p.startswith(f"{where}.") for p in reader.problems):
+            continue
+        if hook.kind is None:
+            reader.fail(f"{where}.kind", f"is missing; expected {HOOK_KIND.name}")
+        if not hook.url:
+            reader.fail(
+                f"{where}.url",
+                'is missing; expected url_env = "VARIABLE" naming the environment variable '
+                'that holds the webhook\'s URL (or url = "https://...")',
+            )
 
 
 def _join(path: str, name: str) -> str:

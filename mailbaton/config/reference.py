@@ -38,11 +38,11 @@ Secrets are never shown.
 
 ## Environment variables
 
-Every key except those of `[departments.NAME]` can also be set by an environment variable
-named `MAILBATON_<TABLE>__<KEY>` (two underscores between the parts; a sub-table adds one
-more part, e.g. `MAILBATON_MAILBOX__FOLDERS__FAILED`). The environment wins over the file.
-The text is read with the same grammar as the file: `true`/`false` (also `yes`/`no`,
-`1`/`0`), numbers, and lists written with commas (`a@example.com, b@example.com`).
+Every key except those of `[departments.NAME]` and `[notify.NAME]` can also be set by an
+environment variable named `MAILBATON_<TABLE>__<KEY>` (two underscores between the parts; a
+sub-table adds one more part, e.g. `MAILBATON_MAILBOX__FOLDERS__FAILED`). The environment
+wins over the file. The text is read with the same grammar as the file: `true`/`false`
+(also `yes`/`no`, `1`/`0`), numbers, and lists written with commas (`a@example.com, b@example.com`).
 `MAILBATON_MAILBOX__PASSWORD` and `MAILBATON_SMTP__PASSWORD` replace both `password` and
 `password_env`. A variable that starts with `MAILBATON_`, contains `__` and names no key
 is reported as a problem, with the closest name.

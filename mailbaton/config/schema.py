@@ -215,6 +215,19 @@ class Department:
 
 
 @dataclass(frozen=True)
+class Hook:
+    """One table per chat channel (a #managers channel): escalations, all-clears and health
+    alerts are posted to its webhook, through the outbox (retried, shown in `status`). The
+    URL carries the channel's token: keep it in url_env; only its host is ever shown. File
+    only. See docs/notify.md."""
+
+    name: str
+    kind: str | None = key(k.HOOK_KIND, None, "the chat service: how its messages are written")
+    url: str = key(k.WEBHOOK_URL, "", "the webhook's URL; better url_env: the variable holding it")
+    events: tuple[str, ...] = key(k.HOOK_EVENTS, list(k.EVENTS), "what is posted there")
+
+
+@dataclass(frozen=True)
 class TemplatesSettings:
     """The mails mailbaton writes. The defaults ship inside the package."""
 
@@ -238,6 +251,7 @@ class Settings:
     templates_dir: Path | None
     source: Path | None = field(default=None, compare=False)
     oauth2: OAuth2Settings = field(default_factory=OAuth2Settings)
+    hooks: tuple[Hook, ...] = ()
 
 
 # The tables of config.toml in the order they are read and documented.
@@ -250,6 +264,7 @@ SECTIONS: dict[str, type] = {
     "escalation": EscalationSettings,
     "departments": Department,
     "templates": TemplatesSettings,
+    "notify": Hook,
 }
 # Tables holding one sub-table per name ([departments.sales]); not set from the environment.
-REPEATED = frozenset({"departments"})
+REPEATED = frozenset({"departments", "notify"})

@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mailbaton.clock import parse_duration
 from mailbaton.hours import ScheduleError, parse_holiday, parse_week, parse_zone
@@ -117,6 +118,12 @@ def is_domain(item: str) -> bool:
 
 def is_local_part(item: str) -> bool:
     return bool(item) and "@" not in item and not any(c.isspace() for c in item)
+
+
+def is_web_address(item: str) -> bool:
+    """http(s)://host/...: a webhook's address (its token is in the path)."""
+    parts = urlsplit(item.strip())
+    return parts.scheme in ("https", "http") and bool(parts.hostname)
 
 
 def is_date(item: str) -> bool:

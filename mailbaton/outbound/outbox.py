@@ -25,6 +25,13 @@ from mailbaton.transport.base import PARTLY_REFUSED, Sender, Transient, Transpor
 log = logging.getLogger(__name__)
 
 
+class Channel(StrEnum):
+    """What a row goes out through: the SMTP server, or a chat webhook (outbound/hooks.py)."""
+
+    MAIL = "mail"
+    WEBHOOK = "webhook"
+
+
 class MailState(StrEnum):
     """An outbox row's state: waiting (or retrying), delivered to the server, or refused."""
 
@@ -172,7 +179,11 @@ def sent_texts(session: Session, ticket: Ticket) -> list[str]:
     """The plain text of every mail queued about `ticket`: what its people may quote back."""
     ids = session.scalars(
         select(Outbox.message_id)
-        .where(Outbox.ticket_id == ticket.id, Outbox.state != MailState.HELD)
+        .where(
+            Outbox.ticket_id == ticket.id,
+            Outbox.state != MailState.HELD,
+            Outbox.channel == Channel.MAIL,
+        )
         .order_by(Outbox.id)
     ).all()
     found = {i: _TEXTS[i] for i in ids if i in _TEXTS}
@@ -207,13 +218,23 @@ def backoff(attempts: int) -> timedelta:
     return min(step, MAX_BACKOFF)
 
 
-async def flush(db: Database, sender: Sender, now: datetime, limit: int = 200) -> FlushReport:
-    """Send what is due; each row's fate is committed as soon as it is known."""
+async def flush(
+    db: Database,
+    sender: Sender,
+    now: datetime,
+    limit: int = 200,
+    channel: Channel = Channel.MAIL,
+) -> FlushReport:
+    """Send what is due on `channel`; each row's fate is committed as soon as it is known."""
     report = FlushReport()
     with db.transaction() as session:
         due = session.scalars(
             select(Outbox.id)
-            .where(Outbox.state == MailState.QUEUED, Outbox.next_attempt_at <= now)
+            .where(
+                Outbox.state == MailState.QUEUED,
+                Outbox.next_attempt_at <= now,
+                Outbox.channel == channel,
+            )
             .order_by(Outbox.id)
             .limit(limit)
         ).all()
@@ -273,7 +294,7 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
                 Event(
                     ticket_id=row.ticket_id,
                     at=now,
-                    kind="mail sent",
+                    kind="mail sent" if row.channel == Channel.MAIL else "posted",
                     detail=f"{row.kind} to {rcpts}"
                     + (f"{PARTLY_REFUSED}{refused}"[:1000] if refused else ""),
                 )
@@ -302,7 +323,7 @@ def _failed(
                 Event(
                     ticket_id=row.ticket_id,
                     at=now,
-                    kind="mail failed",
+                    kind="mail failed" if row.channel == Channel.MAIL else "post failed",
                     detail=f"{row.kind} could not be sent: {error}",
                 )
             )

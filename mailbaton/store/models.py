@@ -205,6 +205,9 @@ class Outbox(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(400), index=True)
     # Set on an answer to a person's mail: their address, for the answers-per-sender ceiling.
     answer_to: Mapped[str | None] = mapped_column(String(320))
+    # "mail" goes to the SMTP server; "webhook" is a chat post (outbound/hooks.py): `raw`
+    # is its JSON body and the one recipient is the [notify.NAME] it goes to.
+    channel: Mapped[str] = mapped_column(String(16), default="mail", server_default="mail")
 
 
 class Counter(Base):

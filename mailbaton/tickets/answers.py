@@ -8,6 +8,7 @@ from typing import Any
 from mailbaton.classify.cancelling import cancel_reason
 from mailbaton.classify.verdicts import catcher_line, read_verdict
 from mailbaton.mail.records import ParsedMail
+from mailbaton.outbound.announce import Announce
 from mailbaton.outbound.desk import header_address
 from mailbaton.outbound.notices import Notice, answer
 from mailbaton.outbound.outbox import sent_texts
@@ -126,11 +127,16 @@ def all_clear(turn: Turn, ticket: Ticket) -> tuple[Step, ...]:
     """Everyone who was warned about a stuck ticket hears that it moved, in the thread of
     the first warning."""
     warned = json.loads(ticket.escalated_to or "[]")
-    if not warned:
+    # A channel told of the escalation hears the all-clear, managers by mail or not.
+    told: tuple[Step, ...] = (Announce("all_clear", {"managers": warned}),)
+    if not ticket.escalations:
         return ()
+    if not warned:
+        return told
     first = first_message_id(turn.session, ticket, "escalation")
     names = {a: seen_name(turn.session, a) for a in warned}
-    return all_clear_to(warned, first, names), Note("all clear", f"to {', '.join(warned)}")
+    mail = all_clear_to(warned, first, names), Note("all clear", f"to {', '.join(warned)}")
+    return (*mail, *told)
 
 
 def unclear(turn: Turn, ticket: Ticket, words: str) -> Change:

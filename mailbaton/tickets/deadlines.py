@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from sqlalchemy import func, select, update
 
 from mailbaton.config import Department, Settings
+from mailbaton.outbound.announce import Announce
 from mailbaton.outbound.desk import Desk, header_address
 from mailbaton.outbound.notices import Notice
 from mailbaton.outbound.outbox import MailState
@@ -160,6 +161,8 @@ def escalation(
     names = names or {}
     steps: tuple[Step, ...] = (
         Note("escalated", f"level {level} to {', '.join(recipients) or 'nobody configured'}"),
+        # The #managers channel hears of it even where no manager gets mail.
+        Announce("escalation", {"level": level, "managers": list(recipients)}),
     )
     if recipients:
         extra: dict[str, object] = {

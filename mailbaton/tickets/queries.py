@@ -38,7 +38,11 @@ def mail_problems(session: Session) -> MailProblems:
     answers held back by the answers-per-sender ceiling (and whom they were for)."""
     rows = session.execute(
         select(Outbox.ticket_id, Outbox.state, func.count())
-        .where(Outbox.state.in_(("queued", "parked", "held")), Outbox.ticket_id.is_not(None))
+        .where(
+            Outbox.state.in_(("queued", "parked", "held")),
+            Outbox.ticket_id.is_not(None),
+            Outbox.channel == "mail",  # webhooks have their own line (outbound/hooks.py)
+        )
         .group_by(Outbox.ticket_id, Outbox.state)
     ).all()
     found = MailProblems()

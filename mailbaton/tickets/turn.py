@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mailbaton.mail.records import Address, ParsedMail
+from mailbaton.outbound.announce import Announce, announce
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.notices import Notice, post
 from mailbaton.store.models import Event, Outcome, Ticket
@@ -35,7 +36,7 @@ class Note:
     detail: str
 
 
-Step = Note | Notice
+Step = Note | Notice | Announce
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def write(turn: Turn, ticket: Ticket, steps: tuple[Step, ...]) -> int:
     for step in steps:
         if isinstance(step, Note):
             turn.session.add(Event(ticket=ticket, at=turn.now, kind=step.kind, detail=step.detail))
+        elif isinstance(step, Announce):
+            # Chat posts are not mail: not counted in what this returns.
+            announce(turn.session, turn.desk, ticket, step, turn.now)
         elif post(turn.session, turn.desk, ticket, step, turn.now):
             queued += 1
     return queued
