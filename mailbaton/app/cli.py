@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli, dry_run, intake, report_cli
+from mailbaton.app import auth_cli, checklist, dry_run, intake, report_cli
 from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
@@ -29,9 +29,7 @@ from mailbaton.tickets.queries import (
     ticket_json,
 )
 from mailbaton.transport.base import TransportError
-from mailbaton.transport.imap import check_login
 from mailbaton.transport.pipe import Pipe
-from mailbaton.transport.smtp import check_login as smtp_check_login
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 # sysexits.h EX_TEMPFAIL: an MTA piping mail into `ingest` keeps it and tries again later,
@@ -344,36 +342,13 @@ def template_problems(composer: Composer, settings: Settings) -> list[str]:
 
 
 def check_command(settings: Settings) -> int:
-    ok = True
-    print(f"config {settings.source}: ok")
-    problems = template_problems(
-        Composer(settings.templates_dir, settings.escalation.timezone), settings
+    composer = Composer(settings.templates_dir, settings.escalation.timezone)
+    found = checklist.check(
+        settings, template_problems(composer, settings), template_origin(composer)
     )
-    print("templates: " + ("ok" if not problems else "FAILED"))
-    for problem in problems:
-        print(f"  {problem}")
-    ok = ok and not problems
-    oauth2_lines, oauth2_ok = auth_cli.check_lines(settings)
-    for line in oauth2_lines:
+    for line in found.lines:
         print(line)
-    ok = ok and oauth2_ok
-    try:
-        print(check_login(settings.mailbox))
-    except TransportError as error:
-        print(f"IMAP: FAILED: {error}")
-        ok = False
-    try:
-        print(asyncio.run(smtp_check_login(settings.smtp)))
-    except TransportError as error:
-        print(f"SMTP: FAILED: {error}")
-        ok = False
-    try:
-        Database.open(settings.database_url).close()
-        print("database: ok")
-    except Exception as error:  # any driver error: show it, do not crash
-        print(f"database: FAILED: {error}")
-        ok = False
-    return EXIT_OK if ok else EXIT_ERROR
+    return EXIT_OK if not found.failures else EXIT_ERROR
 
 
 if __name__ == "__main__":

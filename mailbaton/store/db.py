@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,8 @@ def make_engine(url: str) -> Engine:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision: creates it on first start, upgrades later."""
     from alembic import command
-    from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = _alembic_config()
     private = engine.dialect.name == "sqlite"
     if private:
         # pysqlite BEGINs only before INSERT/UPDATE/DELETE, so each CREATE would commit
@@ -84,3 +83,42 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against this version's migrations."""
+
+    current: str | None  # None: no schema yet (a new database)
+    head: str
+    pending: tuple[str, ...]  # the migrations the next start runs, oldest first
+    known: bool  # False: migrated by a newer mailbaton than this one
+
+
+def schema_state(url: str) -> SchemaState:
+    """Read-only: connects and reads the revision, migrates nothing (for `check`)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = _alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+    head = scripts.get_current_head() or ""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    revisions = [r.revision for r in reversed(list(scripts.walk_revisions()))]
+    if current is not None and current not in revisions:
+        return SchemaState(current, head, (), known=False)
+    done = revisions.index(current) + 1 if current is not None else 0
+    return SchemaState(current, head, tuple(revisions[done:]), known=True)
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config

@@ -105,6 +105,11 @@ class Inbox:
         """Config names folders with '/'; servers differ (Dovecot maildir uses '.')."""
         return folder.replace("/", self.delimiter) if self.delimiter != "/" else folder
 
+    def folder_names(self) -> set[str]:
+        """Every folder the server lists, by its server name."""
+        with _imap_errors("cannot list folders"):
+            return {str(name) for _f, _d, name in self._client().list_folders()}
+
     def ensure_folders(self, folders: list[str]) -> None:
         client = self._client()
         with _imap_errors("cannot list folders"):
@@ -298,14 +303,3 @@ def _uid(source: Source) -> int:
     if source.uid is None:
         raise ValueError(f"{source} names no IMAP message")
     return source.uid
-
-
-def check_login(settings: MailboxSettings) -> str:
-    with Inbox(settings) as inbox:
-        inbox.select()
-        count = len(inbox.uids())
-        caps = ", ".join(sorted(c for c in inbox.capabilities if c in {"IDLE", "MOVE", "UIDPLUS"}))
-        return (
-            f"IMAP {settings.host}:{settings.port} ok: {settings.folder} has {count} message(s); "
-            f"server offers {caps or 'none of IDLE, MOVE, UIDPLUS'}"
-        )

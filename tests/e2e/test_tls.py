@@ -265,6 +265,8 @@ def test_a_company_ca_in_ca_file_makes_its_servers_trusted_with_verification_on(
         assert refused.returncode == 1
         assert "IMAP: FAILED" in refused.stdout and "SMTP: FAILED" in refused.stdout
         assert "CERTIFICATE_VERIFY_FAILED" in refused.stdout
+        for table in ("mailbox", "smtp"):
+            assert f"  likely fix: certificate not trusted: set [{table}] ca_file" in refused.stdout
 
         trusting = baton.config_path.read_text().replace(
             'security = "ssl"', f'security = "ssl"\nca_file = "{ca.name}"'

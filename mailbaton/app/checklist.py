@@ -1,0 +1,163 @@
+"""`mailbaton check`: one line per item, ok or FAILED, and under each failure its likely fix.
+
+The config's own problems never get here: the loader refused the config with every problem
+at once. What is left is what only trying can tell: the sign-ins, what the IMAP server
+offers, the folders, the database and the templates."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from mailbaton.app import auth_cli
+from mailbaton.config import Settings
+from mailbaton.store.db import schema_state
+from mailbaton.transport.auth import SignInProblem
+from mailbaton.transport.base import TransportError
+from mailbaton.transport.checkup import ImapFindings, likely_fix, probe_imap
+from mailbaton.transport.smtp import check_login as smtp_check_login
+
+# What the service does without each capability, so "not offered" is never a mystery.
+WITHOUT = {
+    "IDLE": "not offered: new mail is found by polling every {poll}",
+    "MOVE": "not offered: messages are filed by COPY, \\Deleted and UID EXPUNGE instead",
+    "UIDPLUS": (
+        "not offered: filed messages stay in the folder flagged \\Deleted, never expunged "
+        "(a plain EXPUNGE would also remove mail a person deleted); expunge them now and then"
+    ),
+}
+WITH = {
+    "IDLE": "new mail is seen at once",
+    "MOVE": "each message is moved to its outcome folder in one step",
+    "UIDPLUS": "filed messages are expunged one by one",
+}
+
+
+@dataclass
+class Checklist:
+    lines: list[str] = field(default_factory=list)
+    failures: int = 0
+
+    def ok(self, line: str) -> None:
+        self.lines.append(line)
+
+    def failed(self, line: str, fix: str | None = None) -> None:
+        self.failures += 1
+        self.lines.append(line)
+        if fix:
+            self.lines.append(f"  likely fix: {fix}")
+
+
+def check(settings: Settings, template_problems: list[str], template_origin: str) -> Checklist:
+    found = Checklist()
+    found.ok(f"config {settings.source}: ok")
+    oauth2_lines, oauth2_ok = auth_cli.check_lines(settings)
+    found.lines.extend(oauth2_lines)
+    found.failures += 0 if oauth2_ok else 1
+    _imap(found, settings)
+    _smtp(found, settings)
+    _database(found, settings.database_url)
+    if template_problems:
+        found.failed("templates: FAILED")
+        found.lines.extend(f"  {problem}" for problem in template_problems)
+    else:
+        found.ok(f"templates: ok {template_origin}")
+    found.lines.append(
+        "all ok" if not found.failures else f"{found.failures} problem(s): see FAILED above"
+    )
+    return found
+
+
+def _imap(found: Checklist, settings: Settings) -> None:
+    s = settings.mailbox
+    try:
+        seen = probe_imap(s)
+    except (TransportError, SignInProblem) as error:
+        found.failed(f"IMAP: FAILED: {error}", likely_fix(error, "mailbox", s.security))
+        found.ok("IMAP capabilities and folders: not checked (no login)")
+        return
+    found.ok(f"IMAP {s.host}:{s.port} ok: {seen.login}")
+    poll = f"{s.poll_interval.total_seconds():g} s"
+    for name in ("IDLE", "MOVE", "UIDPLUS"):
+        if name in seen.capabilities:
+            found.ok(f"IMAP {name}: ok: {WITH[name]}")
+        elif name == "UIDPLUS" and "MOVE" in seen.capabilities:
+            found.ok("IMAP UIDPLUS: not offered, not needed (MOVE is)")
+        else:
+            found.ok(f"IMAP {name}: {WITHOUT[name].format(poll=poll)}")
+    _folders(found, settings, seen)
+
+
+def _folders(found: Checklist, settings: Settings, seen: ImapFindings) -> None:
+    folder = settings.mailbox.folder
+    if seen.folder_problem:
+        found.failed(
+            f"IMAP folder {folder}: FAILED: {seen.folder_problem}",
+            f"does the folder exist for {settings.mailbox.username}? [mailbox] folder names it",
+        )
+    else:
+        found.ok(f"IMAP folder {folder}: ok: {seen.messages} message(s) waiting")
+    if seen.folders_problem:
+        found.failed(
+            f"IMAP outcome folders: FAILED: {seen.folders_problem}",
+            "the account needs the right to create folders, or create them yourself; "
+            "[mailbox.folders] names them",
+        )
+        return
+    said = []
+    if seen.created:
+        said.append(f"created {', '.join(seen.created)}")
+    if seen.existed:
+        said.append(f"{', '.join(seen.existed)} already there")
+    found.ok(f"IMAP outcome folders: ok: {'; '.join(said)}")
+
+
+def _smtp(found: Checklist, settings: Settings) -> None:
+    s = settings.smtp
+    try:
+        found.ok(asyncio.run(smtp_check_login(s)))
+    except (TransportError, SignInProblem) as error:
+        found.failed(f"SMTP: FAILED: {error}", likely_fix(error, "smtp", s.security))
+
+
+def _database(found: Checklist, url: str) -> None:
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        path = Path(parsed.database)
+        if not path.exists():
+            if os.access(path.parent if str(path.parent) else ".", os.W_OK):
+                found.ok(f"database {shown}: ok: not there yet; made at the first start")
+            else:
+                found.failed(
+                    f"database {shown}: FAILED: {path.parent} cannot be written",
+                    "the service's user must be able to write that folder (or point "
+                    "[database] url elsewhere)",
+                )
+            return
+    try:
+        state = schema_state(url)
+    except (SQLAlchemyError, OSError) as error:
+        said = str(getattr(error, "orig", None) or error).strip().splitlines()
+        found.failed(
+            f"database {shown}: FAILED: {said[0] if said else type(error).__name__}",
+            "is the database server running, and are [database] url's host, name and user right?",
+        )
+        return
+    if not state.known:
+        found.failed(
+            f"database {shown}: FAILED: its schema ({state.current}) is from a newer mailbaton",
+            "run the version that migrated it, or upgrade this one",
+        )
+    elif state.pending:
+        found.ok(
+            f"database {shown}: ok: schema at {state.current or 'nothing yet'}; the next start "
+            f"runs {len(state.pending)} migration(s) ({', '.join(state.pending)})"
+        )
+    else:
+        found.ok(f"database {shown}: ok: schema up to date ({state.current})")
