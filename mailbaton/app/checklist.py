@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli
+from mailbaton.app import auth_cli, notify_cli
 from mailbaton.config import Settings
 from mailbaton.store.db import schema_state
 from mailbaton.transport.auth import SignInProblem
@@ -67,6 +67,7 @@ def check(settings: Settings, template_problems: list[str], template_origin: str
         found.lines.extend(f"  {problem}" for problem in template_problems)
     else:
         found.ok(f"templates: ok {template_origin}")
+    found.lines.extend(notify_cli.check_lines(settings))
     found.lines.append(
         "all ok" if not found.failures else f"{found.failures} problem(s): see FAILED above"
     )

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli, checklist, dry_run, intake, report_cli
+from mailbaton.app import auth_cli, checklist, dry_run, intake, notify_cli, report_cli
 from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
 from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
+from mailbaton.outbound.hooks import post_problems
 from mailbaton.outbound.preview import sample_context
 from mailbaton.store.db import Database
 from mailbaton.tickets.queries import (
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     auth_cli.add_parser(commands)
     report_cli.add_parsers(commands)
+    notify_cli.add_parser(commands)
 
     demo = commands.add_parser("demo", help="everything on an embedded sandbox mail server")
     demo.add_argument("--dir", default=".mailbaton-demo", help="where the demo keeps its files")
@@ -155,6 +157,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return check_command(settings)
     if args.command == "auth":
         return auth_cli.auth_command(args, settings)
+    if args.command == "notify":
+        code, line = notify_cli.notify_command(args, settings)
+        print(line, file=sys.stderr if code else sys.stdout)
+        return code
     if args.command == "run":
         return run_command(args, settings)
     if args.command == "report":
@@ -236,9 +242,8 @@ def status_command(args: argparse.Namespace, db: Database) -> int:
             )
         else:
             print(status_table(tickets, now, closed=args.all))
-            summary = mail_summary(problems)
-            if summary:
-                print(summary)
+            for line in filter(None, [mail_summary(problems), *post_problems(session)]):
+                print(line)
     return EXIT_OK
 
 

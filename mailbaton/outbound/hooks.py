@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailbaton.config.schema import Hook
@@ -151,3 +151,28 @@ def teams_message(alert: Alert) -> dict[str, Any]:
     }
     attachment = {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
     return {"type": "message", "attachments": [attachment]}
+
+
+# -- what `status` says of them ---------------------------------------------------------
+
+
+def post_problems(session: Session) -> list[str]:
+    """One line per hook with posts waiting for a retry or given up (parked), with the
+    latest error (which names the host only); nothing when every post went out."""
+    rows = session.execute(
+        select(Outbox.rcpt_json, Outbox.state, func.count(), func.max(Outbox.id))
+        .where(Outbox.channel == Channel.WEBHOOK, Outbox.state != MailState.SENT)
+        .group_by(Outbox.rcpt_json, Outbox.state)
+        .order_by(Outbox.rcpt_json, Outbox.state)
+    ).all()
+    lines = []
+    for rcpt_json, state, count, last_id in rows:
+        name = ", ".join(json.loads(rcpt_json))
+        error = session.scalar(select(Outbox.last_error).where(Outbox.id == last_id))
+        if state == MailState.PARKED:
+            lines.append(f"Chat posts: {count} to [notify.{name}] given up: {error}")
+        elif error:
+            lines.append(f"Chat posts: {count} to [notify.{name}] waiting to retry: {error}")
+        else:
+            lines.append(f"Chat posts: {count} to [notify.{name}] waiting to be posted")
+    return lines

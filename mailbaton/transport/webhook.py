@@ -12,6 +12,7 @@ channel's token, so no error, answer or log line here names more than its host.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from typing import Self
 from urllib.parse import urlsplit
@@ -19,6 +20,10 @@ from urllib.parse import urlsplit
 import requests
 
 from mailbaton.transport.base import Permanent, Transient
+
+# urllib3 logs each request's path at debug level ("POST /services/T0/B0/TOKEN"): with
+# `-v` that would write a webhook's token into the log.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 # Connect and read, each: a chat service answers in well under a second when it is well.
 TIMEOUT = 15.0
@@ -99,3 +104,9 @@ class WebhookSender:
             raise Permanent(f"no [notify.{name}] in the config any more")
         session = self.session or requests.Session()
         return await asyncio.to_thread(post, session, url, raw, mail_from, self.timeout)
+
+
+def post_once(url: str, body: bytes, key: str, timeout: float = TIMEOUT) -> str:
+    """One POST on a session of its own (`mailbaton notify test`)."""
+    with requests.Session() as session:
+        return post(session, url, body, key, timeout)
