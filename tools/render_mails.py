@@ -48,6 +48,7 @@ TO = {
     "confirmed": (JANE,),
     "escalation": MANAGERS,
     "all_clear": MANAGERS,
+    "digest": MANAGERS[:1],
     "not_catcher": (BOB,),
     "not_pending": (BOB,),
     "manager_note": (ALICE, JANE),

@@ -17,6 +17,7 @@ from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.outbox import Channel, FlushReport, flush
 from mailbaton.store.db import Database
+from mailbaton.tickets import digest
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
 from mailbaton.transport.base import Mailbox, Sender, TransportError
@@ -43,6 +44,7 @@ class PassReport(intake.Drained):
     posts: FlushReport = field(default_factory=FlushReport)
     due: SweepReport = field(default_factory=SweepReport)
     inbox_error: str | None = None
+    digests: int = 0
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -52,6 +54,8 @@ class PassReport(intake.Drained):
         text = f"{seen}; mail sent {self.mail.sent}"
         if self.due.escalated or self.due.reminded:
             text += f"; escalated {self.due.escalated}, reminded {self.due.reminded}"
+        if self.digests:
+            text += f"; digests queued {self.digests}"
         if self.mail.retrying or self.mail.parked:
             text += f", waiting {self.mail.retrying}, parked {self.mail.parked}"
         posts = self.posts
@@ -127,6 +131,7 @@ class Service:
                 log.warning("inbox unavailable: %s", error)
             # Deadlines do not wait for the mailbox: an outage must not hold back escalations.
             report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment)
+            report.digests = await asyncio.to_thread(digest.send_due, self.db, self.desk, moment)
             sent_at = moment if now else utcnow()
             report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at)
             report.posts = await post_webhooks(self.db, self.settings, sent_at)
@@ -176,15 +181,18 @@ class Service:
             on_pass(report)
 
     async def _until_next(self) -> float:
-        """Seconds to the poll backstop, or to the next deadline or outbox retry if sooner."""
+        """Seconds to the poll backstop, or to the next deadline, outbox retry or digest if
+        sooner."""
         wait = self.settings.mailbox.poll_interval.total_seconds()
         try:
             due = await asyncio.to_thread(next_due, self.db)
         except Exception:
             log.exception("cannot read the next due moment; waiting for the poll instead")
             return wait
-        if due is not None:
-            wait = min(wait, (due - utcnow()).total_seconds())
+        now = utcnow()
+        for moment in (due, digest.next_digest(self.settings, now)):
+            if moment is not None:
+                wait = min(wait, (moment - now).total_seconds())
         return max(wait, MIN_GAP_SECONDS)
 
 

@@ -9,6 +9,7 @@ from mailbaton.config.loader import ConfigError, from_dict, load
 from mailbaton.config.reference import reference
 from mailbaton.config.schema import (
     Department,
+    DigestSettings,
     EscalationSettings,
     Folders,
     MailboxSettings,
@@ -23,6 +24,7 @@ __all__ = [
     "SECURITY_CHOICES",
     "ConfigError",
     "Department",
+    "DigestSettings",
     "EscalationSettings",
     "Folders",
     "MailboxSettings",

@@ -170,6 +170,7 @@ BUSINESS_HOURS = Kind(
     'business hours ("Mon-Fri 09:00-17:00", "Monday-Friday 9:00-17:00")',
     _plain(v.business_hours),
 )
+TIME_OF_DAY = Kind('time of day ("08:00")', _plain(v.clock_time))
 TICKET_PREFIX = Kind("1-10 letters or digits", _plain(v.ticket_prefix))
 HOST_OR_NONE = Kind("host name", _plain(v.host_or_none))
 ENV_NAME = Kind("environment variable name", _plain(v.env_name))

@@ -16,6 +16,7 @@ from mailbaton.config.schema import (
     SECTIONS,
     DatabaseSettings,
     Department,
+    DigestSettings,
     EscalationSettings,
     Hook,
     MailboxSettings,
@@ -76,6 +77,7 @@ def from_dict(
     hooks = reader.named(tables, "notify", Hook, "kind and url_env")
     _check_hooks(reader, hooks)
     templates = reader.section(TemplatesSettings, tables, "templates")
+    digest = reader.section(DigestSettings, tables, "digest")
     _check_sign_in(reader, (mailbox, smtp), oauth2)
     mailbox, smtp = _with_oauth2(mailbox, smtp, oauth2)
     _check_schedule(reader, escalation)
@@ -92,6 +94,7 @@ def from_dict(
         source=source,
         oauth2=oauth2,
         hooks=hooks,
+        digest=digest,
     )
 
 

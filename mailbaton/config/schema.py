@@ -204,6 +204,20 @@ class EscalationSettings:
         return from_settings(self.business_hours, self.timezone, self.holidays)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """An opt-in digest mail to each department's managers: its open handoffs, overdue
+    first, and the last period's figures (escalation.managers get every department's).
+    Times are in escalation.timezone."""
+
+    every: str = key(k.one_of("off", "daily", "weekly"), "off", "how often; off by default")
+    at: str = key(k.TIME_OF_DAY, "08:00", "the time of day it is sent")
+    weekday: str = key(k.one_of(*WEEKDAYS), "mon", "weekly: the day it is sent")
+
+
 @dataclass(frozen=True)
 class Department:
     """One table per department: whose managers hear of its escalations. File only."""
@@ -252,6 +266,7 @@ class Settings:
     source: Path | None = field(default=None, compare=False)
     oauth2: OAuth2Settings = field(default_factory=OAuth2Settings)
     hooks: tuple[Hook, ...] = ()
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
 
 # The tables of config.toml in the order they are read and documented.
@@ -265,6 +280,7 @@ SECTIONS: dict[str, type] = {
     "departments": Department,
     "templates": TemplatesSettings,
     "notify": Hook,
+    "digest": DigestSettings,
 }
 # Tables holding one sub-table per name ([departments.sales]); not set from the environment.
 REPEATED = frozenset({"departments", "notify"})

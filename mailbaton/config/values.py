@@ -177,6 +177,15 @@ def business_hours(raw: object) -> str:
     return spec
 
 
+def clock_time(raw: object) -> str:
+    """ "08:00", "7:30" -> "08:00": a time of day on a 24-hour clock."""
+    expected = 'a time of day such as "08:00" (24-hour clock)'
+    match = re.match(r"^\s*(\d{1,2}):(\d{2})\s*$", raw) if isinstance(raw, str) else None
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise wrong(raw, expected)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
 def ticket_prefix(raw: object) -> str:
     value = text(raw, '1-10 letters or digits, e.g. "MB"')
     if not re.match(r"^[A-Za-z][A-Za-z0-9]{0,9}$", value):

@@ -44,6 +44,7 @@ TEMPLATE_NAMES = (
     "undeliverable",
     "confirmed",
     "manager_note",
+    "digest",
 )
 __all__ = ["TemplateProblem"]  # defined with the loader, known to callers from here
 

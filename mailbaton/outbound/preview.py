@@ -49,6 +49,10 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
     context = mail_context(ticket, settings.mailbox.address, CREATED + timedelta(minutes=72))
     if name == "rejection":
         context.update(_rejection_sample(settings))
+    if name == "digest":
+        from mailbaton.tickets.digest import sample_digest  # tickets builds on outbound
+
+        context.update(sample_digest(settings, CREATED))
     context.update(level=1, due_at=ticket.deadline, from_side="Sales", to_side="Ops")
     context.update(
         failed_kind="request",

@@ -119,7 +119,7 @@ def every_kind(baton: Baton) -> dict[str, list[EmailMessage]]:
     baton.run_pass(T0 + timedelta(hours=4, minutes=20))
     found: dict[str, list[EmailMessage]] = {}
     deadline = time.monotonic() + 10
-    while set(found) != set(TEMPLATE_NAMES) and time.monotonic() < deadline:
+    while set(found) != set(TEMPLATE_NAMES) - {"digest"} and time.monotonic() < deadline:
         found = {}
         for user in EVERYONE:
             for message in map(parse, baton.server.messages(user)):
@@ -130,7 +130,8 @@ def every_kind(baton: Baton) -> dict[str, list[EmailMessage]]:
 
 def test_every_kind_of_mail_has_both_parts_one_subject_and_names(baton: Baton) -> None:
     found = every_kind(baton)
-    assert sorted(found) == sorted(TEMPLATE_NAMES)
+    # The digest is opt-in and about no one ticket: test_digest_e2e.py checks its mail.
+    assert sorted(found) == sorted(set(TEMPLATE_NAMES) - {"digest"})
     titles = {"MB-1": "Acme contract", "MB-2": "Globex renewal", "MB-3": "Initech audit"}
     for kind, messages in found.items():
         for message in messages:
