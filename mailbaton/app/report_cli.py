@@ -72,7 +72,7 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_USAGE
     assert span is not None
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)
     db = Database.open(settings.database_url)
     try:
         with db.transaction() as session:

@@ -164,7 +164,7 @@ def catcher_table(report: Report) -> str:
 
 
 def _side(address: str, department: str | None) -> str:
-    return f"{address or '?'} ({department or NONE})"
+    return f"{address or '?'} ({department or 'no department'})"
 
 
 def open_table(tickets: list[OpenTicket], now: datetime) -> str:

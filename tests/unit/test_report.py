@@ -151,7 +151,7 @@ def test_text_names_whose_department_each_table_counts(db: Database) -> None:
     assert "2 h 30 min" in sales and "5 h" in sales
     open_part = text.split("OPEN, still in the thrower's name")[1]
     assert open_part.index("MB-11") < open_part.index("MB-7") < open_part.index("MB-8")
-    assert f"{BOB} ((none)) -> {JANE} (ops)" in open_part
+    assert f"{BOB} (no department) -> {JANE} (ops)" in open_part
 
 
 def test_csv_has_one_header_and_a_row_per_figure_line_and_open_ticket(db: Database) -> None:
