@@ -17,7 +17,7 @@ from mailbaton.outbound.context import display
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.hooks import Alert, queue_hooks
 from mailbaton.outbound.outbox import Channel
-from mailbaton.outbound.people import person_name
+from mailbaton.outbound.people import first_name, person_name
 from mailbaton.store.models import ACCEPTED, Outbox, Ticket
 
 
@@ -74,7 +74,7 @@ def ticket_data(ticket: Ticket, now: datetime, managers: list[str]) -> dict[str,
         "created_at": iso(ticket.created_at),
         "deadline": iso(ticket.deadline),
         "due": ticket.due,
-        "escalations": ticket.escalations,
+        "escalations": ticket.escalations or 0,
         "managers": managers,
     }
 
@@ -102,8 +102,9 @@ def all_clear_alert(ticket: Ticket, desk: Desk, managers: Any, now: datetime) ->
     subject = f"All clear: {ticket.ref} '{ticket.title}'"
     if ticket.state == ACCEPTED:
         catcher = person_name(ticket.catcher_name, ticket.catcher or "")
+        first = first_name(ticket.catcher_name, ticket.catcher or "")
         headline = f"{subject} was caught by {ticket.catcher} after {age}"
-        line = f"{catcher} replied GOT IT: the work is in their name now."
+        line = f"{catcher} replied GOT IT; the work is in {first}'s name now."
     else:
         headline = f"{subject} was cancelled by {ticket.thrower} after {age}"
         reason = f" ({ticket.cancel_reason})" if ticket.cancel_reason else ""
