@@ -16,6 +16,7 @@ from mailbaton.outbound.outbox import MailState, sent_texts
 from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.store.models import PENDING, Outbox, Ticket
+from mailbaton.tickets import digest
 from mailbaton.tickets.deadlines import escalation_recipients
 from mailbaton.tickets.lookup import find_by_hints
 from mailbaton.transport.imap import Inbox
@@ -72,6 +73,8 @@ def _decision(
             strict = settings.protocol.strict_verdicts
             verdict = read_verdict(mail, sent=sent_texts(session, ticket), strict=strict)
             return f"a reply from {sender} on {ticket.ref} ({ticket.state}), read as {verdict.kind}"
+        if digest.answers_a_digest(session, decision.hints.message_ids):
+            return f"a reply from {sender} to a digest: would be kept, not answered"
         decision = decision.otherwise
     if isinstance(decision, NewHandoff):
         return f"would open a ticket: {sender} -> {decision.catcher.addr}: {decision.title}"
@@ -94,6 +97,8 @@ def deadlines(settings: Settings, db: Database, now: datetime) -> list[str]:
             to = ", ".join(escalation_recipients(ticket, settings)) or "nobody configured"
             level = ticket.escalations + 1
             lines.append(f"{ticket.ref}: would escalate (level {level}) to {to}")
+        for scope in digest.due(session, settings, now)[1]:
+            lines.append(f"digest for {scope.label} would be sent to {', '.join(scope.recipients)}")
         waiting = session.scalar(
             select(func.count())
             .select_from(Outbox)

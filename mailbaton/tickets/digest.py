@@ -117,15 +117,20 @@ def message_id(scope: Scope, slot: datetime, domain: str) -> str:
     return f"digest.digest.{safe}-{digest}-{as_utc(slot):%Y%m%dT%H%MZ}@{domain}"
 
 
+def due(session: Session, settings: Settings, now: datetime) -> tuple[Slots | None, list[Scope]]:
+    """The moment whose digests are due at `now`, and the departments still owed one."""
+    found = slots(settings.digest, settings.escalation.timezone, now)
+    if found is None or now - found.last > (found.last - found.previous) / 2:
+        return None, []
+    return found, [s for s in scopes(settings) if not _queued(session, dedupe_key(s, found.last))]
+
+
 def send_due(db: Database, desk: Desk, now: datetime) -> int:
     """Queues the digests due at `now` that no process has queued yet; how many were."""
     settings = desk.settings
-    found = slots(settings.digest, settings.escalation.timezone, now)
-    if found is None or now - found.last > (found.last - found.previous) / 2:
-        return 0
     with db.transaction() as session:
-        todo = [s for s in scopes(settings) if not _queued(session, dedupe_key(s, found.last))]
-        if not todo:
+        found, todo = due(session, settings, now)
+        if found is None or not todo:
             return 0
         figures = build(session, settings.departments, found.previous, found.last)
         names = {a: seen_name(session, a) for s in todo for a in s.recipients}
@@ -143,6 +148,15 @@ def send_due(db: Database, desk: Desk, now: datetime) -> int:
         except TemplateProblem as error:  # an admin's digest template: the pass goes on
             log.error("digest for %s not sent: %s", scope.label, error)
     return queued
+
+
+def answers_a_digest(session: Session, message_ids: tuple[str, ...]) -> bool:
+    """A reply in a digest's thread: a manager's "thanks" is no handoff, and must not be
+    answered with a rejection."""
+    if not message_ids:
+        return False
+    found = select(Outbox.id).where(Outbox.kind == "digest", Outbox.message_id.in_(message_ids))
+    return session.scalar(found.limit(1)) is not None
 
 
 def _queued(session: Session, key: str) -> bool:

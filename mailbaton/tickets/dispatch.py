@@ -12,6 +12,7 @@ from mailbaton.mail.records import ParsedMail
 from mailbaton.outbound.desk import Desk
 from mailbaton.store.models import Outcome, Ticket
 from mailbaton.tickets import answers, bounces
+from mailbaton.tickets.digest import answers_a_digest
 from mailbaton.tickets.lookup import find_by_hints
 from mailbaton.tickets.opening import open_ticket, reject
 from mailbaton.tickets.turn import Turn, settle
@@ -44,6 +45,8 @@ def apply(
             seen = len(ticket.events)
             settle(turn, ticket, change)
             return Result(change.outcome, change.reason + held_note(ticket, seen), ticket)
+        if answers_a_digest(session, decision.hints.message_ids):
+            return Result(Outcome.IGNORED, "a reply to a digest: kept, not answered")
         decision = decision.otherwise
     return _handoff(turn, decision)
 

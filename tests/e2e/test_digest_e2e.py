@@ -40,6 +40,11 @@ def test_a_digest_reaches_each_departments_managers_once_a_day(baton: Baton) -> 
     assert opened.returncode == 0, opened.stderr
     assert "digests queued" not in opened.stdout
 
+    dry = baton.cli_inline("run", "--once", "--now", "2026-11-24T08:00:30Z", "--dry-run")
+    assert "digest for Sales would be sent to head-of-sales@example.com" in dry.stdout
+    assert "digest for every department would be sent to managers@example.com" in dry.stdout
+    assert digests(baton, "head-of-sales@example.com") == []
+
     due = baton.cli_inline("run", "--once", "--now", "2026-11-24T08:00:30Z")
     assert due.returncode == 0, due.stderr
     # sales, ops and finance have managers; escalation.managers get every department's.

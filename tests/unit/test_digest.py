@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_bench import ROOT, database
+from desk_bench import ROOT, Bench, database
 from sqlalchemy import select
 
 from mailbaton.config import Settings, from_dict
@@ -191,3 +192,23 @@ def test_two_replicas_queue_one_digest(db: Database, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(digest, "_queued", lambda _session, _key: False)
     assert digest.send_due(db, desk, at("2026-11-30T07:00")) == 0
     assert len(outbox(db)) == 3
+
+
+def test_a_managers_reply_to_a_digest_is_kept_and_not_answered(tmp_path: Path) -> None:
+    bench = Bench(tmp_path)
+    on = replace(bench.settings, digest=replace(bench.settings.digest, every="daily"))
+    assert digest.send_due(bench.db, Desk(on, bench.desk.composer), at("2026-11-23T08:00")) == 2
+    sent = bench.outbox("digest")[0].message
+    thanks = EmailMessage()
+    thanks["From"] = "Sam Head <sales-head@example.com>"
+    thanks["To"] = "baton@example.com"
+    thanks["Subject"] = f"Re: {sent['Subject']}"
+    thanks["Message-ID"] = "<thanks@client.example.com>"
+    thanks["In-Reply-To"] = sent["Message-ID"]
+    thanks.set_content("Thanks, I'll look at MB-2 today.\n")
+    delivered = bench.deliver(thanks.as_bytes())
+    assert (delivered.outcome, delivered.reason) == (
+        "ignored",
+        "a reply to a digest: kept, not answered",
+    )
+    assert [s.kind for s in bench.outbox()] == ["digest", "digest"]  # no rejection
