@@ -222,37 +222,47 @@ async def flush(
     db: Database,
     sender: Sender,
     now: datetime,
-    limit: int = 200,
+    batch: int = 200,
     channel: Channel = Channel.MAIL,
 ) -> FlushReport:
-    """Send what is due on `channel`; each row's fate is committed as soon as it is known."""
+    """Send everything due at `now` on `channel`, `batch` rows looked up at a time, all on
+    the sender's one connection; each row's fate is committed as soon as it is known. A
+    pass used to stop after 200, so `run --once` left a backlog's mail for later passes."""
     report = FlushReport()
-    with db.transaction() as session:
-        due = session.scalars(
-            select(Outbox.id)
-            .where(
-                Outbox.state == MailState.QUEUED,
-                Outbox.next_attempt_at <= now,
-                Outbox.channel == channel,
-            )
-            .order_by(Outbox.id)
-            .limit(limit)
-        ).all()
-    for row_id in due:
-        row = _claim(db, row_id, now)
-        if row is None:
-            continue
-        try:
-            answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
-        except Exception as raised:  # a sender's own bug must not leave the row leased
-            error = _as_transport_error(raised)
-            _failed(db, row, error, now, report)
-            if not error.permanent:
-                break  # the server is unwell: the rest waits for the next pass
-            continue
-        _sent(db, row, answer, now)
-        report.sent += 1
+    while due := _due(db, now, batch, channel):
+        for row_id in due:
+            row = _claim(db, row_id, now)
+            if row is None:
+                continue
+            try:
+                answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
+            except Exception as raised:  # a sender's own bug must not leave the row leased
+                error = _as_transport_error(raised)
+                _failed(db, row, error, now, report)
+                if not error.permanent:
+                    return report  # the server is unwell: the rest waits for the next pass
+                continue
+            _sent(db, row, answer, now)
+            report.sent += 1
     return report
+
+
+def _due(db: Database, now: datetime, limit: int, channel: Channel) -> list[int]:
+    """Rows due at `now`; each one handled leaves this set (sent, leased, retried later or
+    parked), so asking again until it is empty ends."""
+    with db.transaction() as session:
+        return list(
+            session.scalars(
+                select(Outbox.id)
+                .where(
+                    Outbox.state == MailState.QUEUED,
+                    Outbox.next_attempt_at <= now,
+                    Outbox.channel == channel,
+                )
+                .order_by(Outbox.id)
+                .limit(limit)
+            ).all()
+        )
 
 
 def _as_transport_error(error: Exception) -> TransportError:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from mailbaton.store.db import Database
@@ -58,13 +58,48 @@ def recorded(db: Database, source: Source) -> Inbound | None:
         return session.scalars(_by_source(source)).one_or_none()
 
 
-def mark_filed(db: Database, source: Source) -> None:
-    if source.uid is None:
-        return  # a source without UIDs (the MTA pipe) keeps no per-message key to mark
+def recorded_among(db: Database, sources: list[Source]) -> dict[Source, Inbound]:
+    """The ledger rows of these UIDs that an earlier pass got to: one query per folder
+    and 500 UIDs, not one per waiting message."""
+    found: dict[Source, Inbound] = {}
     with db.transaction() as session:
-        row = session.scalars(_by_source(source)).one_or_none()
-        if row is not None:
-            row.filed = True
+        for folder, uids in _by_folder(sources).items():
+            for start in range(0, len(uids), 500):
+                for row in session.scalars(_in_folder(folder, uids[start : start + 500])):
+                    found[Source(row.mailbox, row.folder, row.uidvalidity, row.uid)] = row
+    return found
+
+
+def mark_filed(db: Database, sources: list[Source]) -> None:
+    """These messages are in their outcome folders: one UPDATE per folder and 500 UIDs."""
+    groups = _by_folder(sources)
+    if not groups:
+        return
+    with db.transaction() as session:
+        for folder, uids in groups.items():
+            for start in range(0, len(uids), 500):
+                chosen = _in_folder(folder, uids[start : start + 500]).with_only_columns(Inbound.id)
+                session.execute(update(Inbound).where(Inbound.id.in_(chosen)).values(filed=True))
+
+
+def _by_folder(sources: list[Source]) -> dict[Source, list[int]]:
+    """UIDs per (mailbox, folder, UIDVALIDITY), that key given as a Source without a UID;
+    a source without UIDs (the MTA pipe) keeps no per-message key and is left out."""
+    groups: dict[Source, list[int]] = {}
+    for source in sources:
+        if source.uid is not None:
+            folder = Source(source.mailbox, source.folder, source.uidvalidity)
+            groups.setdefault(folder, []).append(source.uid)
+    return groups
+
+
+def _in_folder(folder: Source, uids: list[int]) -> Select[Inbound]:
+    return select(Inbound).where(
+        Inbound.mailbox == folder.mailbox,
+        Inbound.folder == folder.folder,
+        Inbound.uidvalidity == folder.uidvalidity,
+        Inbound.uid.in_(uids),
+    )
 
 
 def first_outcome(session: Session, key: str) -> Inbound | None:

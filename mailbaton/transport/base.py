@@ -90,6 +90,11 @@ class Mailbox(Protocol):
         """Files the message under its outcome; False when this mailbox has nowhere to."""
         ...
 
+    def file_all(self, filing: list[tuple[Source, Outcome]]) -> list[Source]:
+        """Files each message under its outcome, one command per folder where the server
+        allows it; returns those filed (none where this mailbox has nowhere to file)."""
+        ...
+
 
 # In a Sender's answer: what follows names the recipients the server refused while it
 # took the mail for the others (sending again would double it for them).

@@ -176,22 +176,24 @@ class Inbox:
         item = data.get(uid, {})
         return bytes(item.get(b"BODY[HEADER]", b""))
 
-    def file(self, uid: int, folder: str) -> None:
-        """Moves one message to an outcome folder; MOVE, else COPY + \\Deleted + UID EXPUNGE."""
+    def file(self, uids: list[int], folder: str) -> None:
+        """Moves messages to an outcome folder in one UID MOVE (else UID COPY + \\Deleted +
+        UID EXPUNGE): a round trip per folder, not per message."""
         client = self._client()
         target = self.server_name(folder)
-        with _imap_errors(f"cannot move message {uid} to {target!r}"):
+        named = f"{len(uids)} messages" if len(uids) > 1 else f"message {uids[0]}"
+        with _imap_errors(f"cannot move {named} to {target!r}"):
             if "MOVE" in self.capabilities:
-                client.move([uid], target)
+                client.move(uids, target)
                 return
-            client.copy([uid], target)
-            client.add_flags([uid], [b"\\Deleted"], silent=True)
+            client.copy(uids, target)
+            client.add_flags(uids, [b"\\Deleted"], silent=True)
             if "UIDPLUS" in self.capabilities:
-                client.uid_expunge([uid])
+                client.uid_expunge(uids)
                 return
         # Without UIDPLUS a plain EXPUNGE would also remove other \Deleted mail a person
         # flagged; ours stays flagged, and the ledger keeps it from being processed again.
-        log.info("server lacks UIDPLUS: message %s flagged \\Deleted, not expunged", uid)
+        log.info("server lacks UIDPLUS: %s flagged \\Deleted, not expunged", named)
 
     def idle_start(self) -> None:
         self._client().idle()
@@ -295,8 +297,19 @@ class ImapMailbox:
             yield Incoming(by_uid[uid], raw)
 
     def file(self, source: Source, outcome: Outcome) -> bool:
-        self.inbox.file(_uid(source), self.settings.folders.for_outcome(outcome))
-        return True
+        return bool(self.file_all([(source, outcome)]))
+
+    def file_all(self, filing: list[tuple[Source, Outcome]]) -> list[Source]:
+        """One UID MOVE per outcome folder; a folder that fails raises, and what went to
+        the folders before it stays moved (the ledger re-files the rest next pass)."""
+        by_folder: dict[str, list[Source]] = {}
+        for source, outcome in filing:
+            by_folder.setdefault(self.settings.folders.for_outcome(outcome), []).append(source)
+        filed: list[Source] = []
+        for folder, sources in by_folder.items():
+            self.inbox.file([_uid(source) for source in sources], folder)
+            filed.extend(sources)
+        return filed
 
 
 def _uid(source: Source) -> int:

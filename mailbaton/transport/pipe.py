@@ -46,6 +46,9 @@ class Pipe:
     def file(self, source: Source, outcome: Outcome) -> bool:
         return False  # the MTA delivered it to us alone: there is no folder to file it in
 
+    def file_all(self, filing: list[tuple[Source, Outcome]]) -> list[Source]:
+        return []
+
 
 def read_capped(stream: BinaryIO, cap: int) -> tuple[bytes, int]:
     """At most `cap` + 1 bytes are kept; the rest is only counted."""

@@ -402,22 +402,22 @@ def test_connection_lost_between_decision_and_filing(
     baton = batons(mail_server, imap_port=proxy.port)
     mail_server.deliver(mails.handoff())
     mail_server.deliver(mails.handoff(subject="HANDOFF: Globex", title="Globex order form"))
-    # The connection drops when the first decision has committed and its MOVE goes out.
+    # The connection drops when both decisions have committed and their one MOVE goes out.
     proxy.cut_at(b"MOVE")
 
     broken = baton.run_pass()
 
-    assert broken.inbox_error and "cannot move message" in broken.inbox_error
-    # The first decision committed (its mail goes out); the second message waits.
-    assert [o.outcome for o in broken.outcomes] == ["processed"]
-    assert broken.mail.sent == 2
+    assert broken.inbox_error and "cannot move 2 messages" in broken.inbox_error
+    # Both decisions committed (their mail goes out); both messages wait to be filed.
+    assert [o.outcome for o in broken.outcomes] == ["processed", "processed"]
+    assert broken.mail.sent == 4
     assert baton.folder_counts()["INBOX"] == 2
 
     report = baton.run_pass()
 
     assert report.inbox_error is None
-    assert report.refiled == 1, "the decided message was not filed by the next pass"
-    assert [o.outcome for o in report.outcomes] == ["processed"]
+    assert report.refiled == 2, "the decided messages were not filed by the next pass"
+    assert report.outcomes == []
     assert tickets(baton) == ["MB-1", "MB-2"]
     assert mail_out(baton) == {"alice@example.com": 2, "jane@example.com": 2}
     assert baton.folder_counts() == {**EMPTY_OUTCOMES, "INBOX": 0, "mailbaton/processed": 2}
@@ -456,11 +456,11 @@ def test_server_crash_and_restart_loses_nothing(
     for i in range(3):
         server.deliver(mails.handoff(subject=f"HANDOFF: deal {i}", title=f"Deal {i}"))
 
-    # The server dies in the middle of the pass, after the first decision committed.
+    # The server dies in the middle of the pass: the decisions committed, their MOVE cut.
     proxy.cut_at(b"MOVE", server.kill)
     crashed = baton.run_pass()
     assert crashed.inbox_error is not None
-    assert [o.outcome for o in crashed.outcomes] == ["processed"]
+    assert [o.outcome for o in crashed.outcomes] == ["processed"] * 3
 
     # While it is down: a report, no exception; `run --once` exits 1 and says why.
     down = baton.run_pass()
@@ -476,8 +476,7 @@ def test_server_crash_and_restart_loses_nothing(
     back = baton.run_pass(utcnow() + timedelta(minutes=2))
 
     assert back.inbox_error is None
-    assert back.refiled == 1
-    assert [o.outcome for o in back.outcomes] == ["processed", "processed"]
+    assert (back.refiled, back.outcomes) == (3, [])
     assert tickets(baton) == ["MB-1", "MB-2", "MB-3"]
     # Request and receipt per ticket, each delivered exactly once.
     assert sorted(subject_tags(server, "jane@example.com")) == ["MB-1", "MB-2", "MB-3"]

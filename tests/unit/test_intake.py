@@ -38,6 +38,7 @@ class FakeMailbox:
         self.filed: dict[int, Outcome] = {}
         self.read_whole: list[int] = []
         self.connection_lost = False
+        self.reading_fails_after: int | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -49,8 +50,10 @@ class FakeMailbox:
         return [Source(self.key, "INBOX", 7, uid) for uid in sorted(self.messages)]
 
     def read(self, sources: list[Source], cap: int) -> Iterator[Incoming]:
-        for source in sources:
+        for number, source in enumerate(sources):
             assert source.uid is not None
+            if number == self.reading_fails_after:
+                raise Transient("connection lost while fetching")
             raw = self.messages[source.uid]
             if len(raw) > cap:
                 yield Incoming(source, header_of(raw), oversized=len(raw))
@@ -67,6 +70,9 @@ class FakeMailbox:
         self.filed[source.uid] = outcome
         del self.messages[source.uid]
         return True
+
+    def file_all(self, filing: list[tuple[Source, Outcome]]) -> list[Source]:
+        return [source for source, outcome in filing if self.file(source, outcome)]
 
 
 @pytest.fixture
@@ -126,19 +132,44 @@ def test_a_message_decided_but_not_filed_is_filed_by_the_next_drain_not_decided_
     cut = intake.Drained()
     with pytest.raises(Transient), mailbox:
         intake.drain(db, desk, mailbox, NOW, cut)
-    # The first decision committed before the connection failed; the second waits.
-    assert [o.outcome for o in cut.outcomes] == ["processed"]
+    # Both decisions committed before the batch was filed, and the filing failed.
+    assert [o.outcome for o in cut.outcomes] == ["processed", "processed"]
     assert sorted(mailbox.messages) == [1, 2]
 
     mailbox.connection_lost = False
     later = drain(db, desk, mailbox)
 
-    assert later.refiled == 1
-    assert [o.ticket_ref for o in later.outcomes] == ["MB-2"]
+    assert later.refiled == 2
+    assert later.outcomes == []
     assert mailbox.filed == {1: Outcome.PROCESSED, 2: Outcome.PROCESSED}
     assert mailbox.messages == {}
     assert count(db, Ticket) == 2
     assert len(outbox_to(db, "jane@example.com")) == 2  # one request per ticket, no double
+
+
+def test_decided_messages_are_filed_together_when_reading_fails_halfway(
+    settings: Settings, db: Database
+) -> None:
+    desk = desk_for(settings)
+    mailbox = FakeMailbox(
+        db,
+        mails.handoff(),
+        mails.handoff(title="Globex order form"),
+        mails.handoff(title="Initech"),
+    )
+    mailbox.reading_fails_after = 2
+
+    cut = intake.Drained()
+    with pytest.raises(Transient), mailbox:
+        intake.drain(db, desk, mailbox, NOW, cut)
+    # The two read before the fetch failed were decided and still filed; the third waits.
+    assert mailbox.filed == {1: Outcome.PROCESSED, 2: Outcome.PROCESSED}
+    assert ledger.recorded(db, Source("fake", "INBOX", 7, 3)) is None
+
+    mailbox.reading_fails_after = None
+    later = drain(db, desk, mailbox)
+    assert (later.refiled, [o.ticket_ref for o in later.outcomes]) == (0, ["MB-3"])
+    assert count(db, Ticket) == 3
 
 
 def test_an_oversized_handoff_is_rejected_from_its_header_alone(
