@@ -13,14 +13,19 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mailbaton.app import auth_cli, checklist, dry_run, intake, notify_cli, report_cli
-from mailbaton.app.send_test import SendTestProblem, send_test
+from mailbaton.app import (
+    auth_cli,
+    checklist,
+    dry_run,
+    intake,
+    notify_cli,
+    report_cli,
+    templates_cli,
+)
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
-from mailbaton.outbound.compose import REQUIRED, Composer, TemplateProblem
 from mailbaton.outbound.hooks import post_problems
-from mailbaton.outbound.preview import sample_context
 from mailbaton.store.db import Database
 from mailbaton.tickets.queries import (
     load_ticket,
@@ -76,18 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="process one raw message (for an MTA pipe)")
     ingest.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
 
-    templates = commands.add_parser("templates", help="list, check and preview templates")
-    actions = templates.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    actions.add_parser("list", help="the templates and what each is for")
-    actions.add_parser("check", help="render every template with sample data")
-    preview = actions.add_parser("preview", help="render one template with sample data")
-    preview.add_argument("name", metavar="NAME")
-    preview.add_argument("--html", action="store_true", help="the HTML version")
-    send = actions.add_parser("send-test", help="send one real mail rendered with sample data")
-    send.add_argument("name", metavar="NAME")
-    send.add_argument("--to", required=True, metavar="ADDRESS", help="who gets the test mail")
-
+    templates_cli.add_parser(commands)
     auth_cli.add_parser(commands)
     report_cli.add_parsers(commands)
     notify_cli.add_parser(commands)
@@ -152,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "templates":
-        return templates_command(args, settings)
+        return templates_cli.templates_command(args, settings)
     if args.command == "check":
         return check_command(settings)
     if args.command == "auth":
@@ -170,7 +164,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     db = Database.open(settings.database_url)
     try:
         if args.command == "status":
-            return status_command(args, db)
+            return status_command(args, settings, db)
         if args.command == "show":
             return show_command(args, settings, db)
         if args.command == "ingest":
@@ -228,7 +222,7 @@ def dry_run_command(settings: Settings, now: datetime) -> int:
     return EXIT_OK
 
 
-def status_command(args: argparse.Namespace, db: Database) -> int:
+def status_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     now = utcnow()
     with db.transaction() as session:
         tickets = load_tickets(session, include_closed=args.all)
@@ -244,6 +238,10 @@ def status_command(args: argparse.Namespace, db: Database) -> int:
             print(status_table(tickets, now, closed=args.all))
             for line in filter(None, [mail_summary(problems), *post_problems(session)]):
                 print(line)
+    if not args.json:
+        # A broken template edit: the daemon logged it once; here it stays visible.
+        for line in templates_cli.status_lines(settings):
+            print(line)
     return EXIT_OK
 
 
@@ -288,68 +286,10 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK
 
 
-def templates_command(args: argparse.Namespace, settings: Settings) -> int:
-    composer = Composer(settings.templates_dir, settings.escalation.timezone)
-    if args.action == "list":
-        for name in composer.names():
-            html = " (+ html)" if composer.has_html(name) else ""
-            print(f"{name}{html}")
-        return EXIT_OK
-    if args.action == "check":
-        problems = template_problems(composer, settings)
-        for problem in problems:
-            print(problem)
-        if not problems:
-            print(f"{len(composer.names())} templates ok {template_origin(composer)}")
-        return EXIT_ERROR if problems else EXIT_OK
-    if args.action == "send-test":
-        try:
-            print(send_test(settings, args.name, args.to))
-        except SendTestProblem as problem:
-            print(f"mailbaton: {problem}", file=sys.stderr)
-            return EXIT_ERROR
-        return EXIT_OK
-    try:
-        rendered = composer.render(args.name, sample_context(args.name, settings))
-    except TemplateProblem as error:
-        print(f"mailbaton: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    if args.html:
-        if rendered.html is None:
-            print(f"mailbaton: {args.name} has no HTML version ({args.name}.html)", file=sys.stderr)
-            return EXIT_ERROR
-        print(rendered.html)
-    else:
-        print(f"Subject: {rendered.subject}\n\n{rendered.text}")
-    return EXIT_OK
-
-
-def template_origin(composer: Composer) -> str:
-    """Where the templates come from: the admin's folder first, the shipped ones behind it."""
-    if len(composer.folders) == 1:
-        return "(shipped defaults)"
-    return f"in {composer.folders[0]} (+ shipped defaults)"
-
-
-def template_problems(composer: Composer, settings: Settings) -> list[str]:
-    problems: list[str] = []
-    names = composer.names()
-    for name in REQUIRED:
-        if name not in names:
-            folders = ", ".join(str(folder) for folder in composer.folders)
-            problems.append(f"{name}.txt: missing from {folders}")
-    for name in names:
-        try:
-            composer.render(name, sample_context(name, settings))
-        except TemplateProblem as error:
-            problems.append(str(error))
-    return problems
-
-
 def check_command(settings: Settings) -> int:
-    composer = Composer(settings.templates_dir, settings.escalation.timezone)
+    composer = templates_cli.composer_for(settings)
     found = checklist.check(
-        settings, template_problems(composer, settings), template_origin(composer)
+        settings, templates_cli.problems(composer, settings), templates_cli.origin(composer)
     )
     for line in found.lines:
         print(line)

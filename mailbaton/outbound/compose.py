@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
+from jinja2 import BaseLoader, Environment, StrictUndefined, Undefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -100,11 +100,13 @@ class Composer:
         self.env = self.environment(self.loader)
         self.mending = Mending(self.loader)
 
-    def environment(self, loader: BaseLoader) -> SandboxedEnvironment:
+    def environment(
+        self, loader: BaseLoader, undefined: type[Undefined] = StrictUndefined
+    ) -> SandboxedEnvironment:
         # Sandboxed: admins edit templates, and ticket titles come from strangers' mail.
         env = SandboxedEnvironment(
             loader=loader,
-            undefined=StrictUndefined,
+            undefined=undefined,
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),
             keep_trailing_newline=True,
             trim_blocks=True,
@@ -119,6 +121,9 @@ class Composer:
         """A time as the reader's office shows it, with the zone named."""
         if moment is None:
             return "-"
+        if not isinstance(moment, datetime):
+            # Said in the admin's terms: the filter is on a value that is not a time.
+            raise TypeError(f"'when' shows a time (like ticket.deadline), not {moment!r}")
         local = as_utc(moment).astimezone(self.zone)
         return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
 

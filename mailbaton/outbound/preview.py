@@ -63,8 +63,26 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
         verdict="accept",
         manager_name="Maria Lopez",
         note="Got it, I'll chase Jane today.",
+        handed_to=None,
         announce_at=ticket.next_escalation_at or ticket.deadline,
     )
+    return context
+
+
+def ticket_sample(name: str, settings: Settings, ticket: Ticket, now: datetime) -> dict[str, Any]:
+    """NAME as it would read about a real ticket: the ticket's own data, and from the
+    sample only what exists at the moment of sending (a level, a manager's note)."""
+    context = sample_context(name, settings)
+    context.update(mail_context(ticket, settings.mailbox.address, now))
+    if name == "rejection":
+        codes = json.loads(ticket.rejection_reasons or "[]")
+        context.update(
+            ref=ticket.ref,
+            title=ticket.title,
+            thrower_name=context["ticket"]["thrower_first"],
+            # The details of each reason were not kept; their names show in the sentence.
+            reasons=[{"code": code, "params": {}} for code in codes] or context["reasons"],
+        )
     return context
 
 
