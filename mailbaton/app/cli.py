@@ -31,7 +31,7 @@ from mailbaton.tickets.queries import (
     load_ticket,
     load_tickets,
     mail_problems,
-    similar_refs,
+    no_such_ticket,
     ticket_json,
 )
 from mailbaton.transport.base import TransportError
@@ -250,9 +250,7 @@ def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
     with db.transaction() as session:
         ticket = load_ticket(session, args.ticket, settings.protocol.ticket_prefix)
         if ticket is None:
-            similar = similar_refs(session, args.ticket)
-            hint = f"; did you mean {' or '.join(similar)}?" if similar else ""
-            print(f"mailbaton: no ticket {args.ticket}{hint}", file=sys.stderr)
+            print(f"mailbaton: {no_such_ticket(session, args.ticket)}", file=sys.stderr)
             return EXIT_ERROR
         problems = mail_problems(session).get(ticket.id)
         if args.json:

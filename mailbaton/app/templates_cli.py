@@ -13,7 +13,7 @@ from mailbaton.outbound import checking
 from mailbaton.outbound.compose import DEFAULT_TEMPLATES, REQUIRED, Composer, TemplateProblem
 from mailbaton.outbound.preview import sample_context, ticket_sample
 from mailbaton.store.db import Database
-from mailbaton.tickets.queries import load_ticket, similar_refs
+from mailbaton.tickets.queries import load_ticket, no_such_ticket
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 # Where each template's variables are listed, with an example value of each.
@@ -86,9 +86,7 @@ def preview_ticket(args: argparse.Namespace, settings: Settings, composer: Compo
         with db.transaction() as session:
             ticket = load_ticket(session, args.ticket, settings.protocol.ticket_prefix)
             if ticket is None:
-                similar = similar_refs(session, args.ticket)
-                hint = f"; did you mean {' or '.join(similar)}?" if similar else ""
-                print(f"mailbaton: no ticket {args.ticket}{hint}", file=sys.stderr)
+                print(f"mailbaton: {no_such_ticket(session, args.ticket)}", file=sys.stderr)
                 return EXIT_ERROR
             context = ticket_sample(args.name, settings, ticket, utcnow())
             return show(args, composer, context)

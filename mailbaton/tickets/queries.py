@@ -114,3 +114,9 @@ def similar_refs(session: Session, ref: str, limit: int = 3) -> list[str]:
     refs = session.scalars(select(Ticket.ref).where(Ticket.ref.like(f"%{digits}")))
     same_number = [r for r in refs if re.sub(r"\D", "", r) == digits]
     return sorted(same_number, key=lambda r: (len(r), r))[:limit]
+
+
+def no_such_ticket(session: Session, ref: str) -> str:
+    """'no ticket MB1; did you mean MB-1?': what `show` and `templates preview` say."""
+    similar = similar_refs(session, ref)
+    return f"no ticket {ref}" + (f"; did you mean {' or '.join(similar)}?" if similar else "")
