@@ -111,7 +111,7 @@ def dedupe_key(scope: Scope, slot: datetime) -> str:
 
 def message_id(scope: Scope, slot: datetime, domain: str) -> str:
     """The same for one department and moment in every process: the outbox keeps it unique."""
-    safe = re.sub(r"[^A-Za-z0-9-]", "-", scope.key)[:40]
+    safe = "all" if scope.key == EVERYONE else re.sub(r"[^A-Za-z0-9-]", "-", scope.key)[:40]
     digest = hashlib.sha256(scope.key.encode()).hexdigest()[:8]
     # REF.KIND.unique@domain, as every mailbaton Message-ID reads.
     return f"digest.digest.{safe}-{digest}-{as_utc(slot):%Y%m%dT%H%MZ}@{domain}"

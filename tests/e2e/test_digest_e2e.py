@@ -3,9 +3,12 @@ department's managers per period, however many passes run in it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import PIPE, STDOUT
 
 import mails
 import pytest
@@ -70,3 +73,34 @@ def test_a_digest_reaches_each_departments_managers_once_a_day(baton: Baton) -> 
     baton.run_pass(parse_instant("2026-11-25T08:00:00Z"))  # the next day's
     baton.server.wait_for("head-of-sales@example.com", 3)
     assert len(digests(baton, "head-of-sales@example.com")) == 2
+
+
+def test_three_replicas_on_postgresql_send_one_digest_each(
+    mail_server: MailServer, tmp_path: Path, pg_url: str
+) -> None:
+    baton = make_baton(mail_server, tmp_path, db_url=pg_url)
+    try:
+        with baton.config_path.open("a") as config:
+            config.write(DIGEST)
+        baton.reload()
+        baton.server.deliver(mails.handoff(title="Acme contract"))
+        baton.run_pass(parse_instant("2026-11-23T21:00:00Z"))
+        command = [sys.executable, "-m", "mailbaton", "-c", str(baton.config_path)]
+        at_eight = [*command, "run", "--once", "--now", "2026-11-24T08:00:30Z"]
+        # Three processes at the same moment, all reading "not queued yet" as they start.
+        replicas = [subprocess.Popen(at_eight, stdout=PIPE, stderr=STDOUT) for _ in range(3)]
+        outputs = [r.communicate(timeout=60)[0].decode() for r in replicas]
+        assert [r.returncode for r in replicas] == [0, 0, 0], outputs
+        assert "Traceback" not in "".join(outputs), outputs
+        baton.server.wait_for("head-of-sales@example.com", 2)
+        time.sleep(1)  # a second copy would have arrived with the first
+        for manager in ("head-of-sales@example.com", "head-of-ops@example.com"):
+            assert len(digests(baton, manager)) == 1, manager
+        assert len(digests(baton, "managers@example.com")) == 1
+
+        # report and export read PostgreSQL the same way.
+        data = baton.cli_json("report")
+        assert data["total"]["handoffs"] == 1 and data["total"]["escalated"] == 1
+        assert [t["id"] for t in baton.cli_json("export")] == ["MB-1"]
+    finally:
+        baton.close()
