@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from mailbaton import logs
 from mailbaton.app import (
     auth_cli,
     checklist,
@@ -49,9 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The Baton Pass Protocol over email: a handoff stays in the thrower's "
         "name until a named human replies GOT IT.",
     )
-    parser.add_argument("-c", "--config", default="config.toml", help="default: ./config.toml")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    parser.add_argument("--version", action="version", version=f"mailbaton {_version()}")
+    _global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -68,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --once: say what would happen, without sending, filing or changing anything",
     )
 
-    commands.add_parser("check", help="validate config and templates, try IMAP and SMTP logins")
+    commands.add_parser(
+        "check", help="a checklist: IMAP, SMTP, database, templates, each with a likely fix"
+    )
 
     status = commands.add_parser("status", help="open tickets")
     status.add_argument("--all", action="store_true", help="every ticket, rejected ones too")
@@ -92,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-c", "--config", default="config.toml", help="default: ./config.toml")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default="text",
+        help="log lines on stderr: text (default) or json, one object per line",
+    )
+    parser.add_argument("--version", action="version", version=f"mailbaton {_version()}")
+
+
 def _version() -> str:
     try:
         return metadata.version("mailbaton")
@@ -105,11 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logs.setup(logging.DEBUG if args.verbose else logging.INFO, args.log_format)
     if args.command == "demo":
         from mailbaton.app.demo import run_demo
 

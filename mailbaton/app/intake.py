@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mailbaton import classify
+from mailbaton import classify, logs
 from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import ParsedMail
 from mailbaton.outbound.desk import Desk
@@ -44,6 +44,7 @@ class Outcome:
     reason: str
     ticket_ref: str | None = None
     already_done: bool = False
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,7 +82,7 @@ def drain(db: Database, desk: Desk, mailbox: Mailbox, now: datetime, into: Drain
                 db, desk, message.raw, message.source, now, oversized=message.oversized
             )
             into.outcomes.append(outcome)
-            log.info("message %s: %s (%s)", _where(message.source), outcome.outcome, outcome.reason)
+            _log_handled(message.source, outcome)
             # Only after the decision committed: a crash before the filing re-files, never
             # re-decides.
             decided.append((message.source, outcome.outcome))
@@ -100,6 +101,21 @@ def drain(db: Database, desk: Desk, mailbox: Mailbox, now: datetime, into: Drain
 def _file(db: Database, mailbox: Mailbox, decided: list[tuple[Source, Filed]]) -> None:
     if decided:
         ledger.mark_filed(db, mailbox.file_all(decided))
+
+
+def _log_handled(source: Source, outcome: Outcome) -> None:
+    logs.event(
+        log,
+        "message_handled",
+        f"message {_where(source)}: {outcome.outcome} ({outcome.reason})",
+        mailbox=source.mailbox,
+        folder=source.folder,
+        uid=source.uid,
+        outcome=str(outcome.outcome),
+        ticket=outcome.ticket_ref,
+        reason=outcome.reason,
+        reasons=list(outcome.reasons),
+    )
 
 
 def _where(source: Source) -> str:
@@ -182,4 +198,4 @@ def _decide(
     ledger.record(
         session, source, entry, now, result.outcome, reason, ticket.id if ticket else None
     )
-    return Outcome(result.outcome, reason, ticket.ref if ticket else None)
+    return Outcome(result.outcome, reason, ticket.ref if ticket else None, reasons=result.reasons)

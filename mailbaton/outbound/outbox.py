@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mailbaton import logs
 from mailbaton.clock import as_utc
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
@@ -292,6 +293,7 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
     # Recipients the server refused while taking the mail for the others: said on the
     # timeline and in the log, not lost with the answer.
     refused = answer.partition(PARTLY_REFUSED)[2]
+    ref: str | None = None
     with db.transaction() as session:
         session.execute(
             update(Outbox)
@@ -299,6 +301,7 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
             .values(state=MailState.SENT, sent_at=now, last_error=None)
         )
         if row.ticket_id is not None:
+            ref = session.scalar(select(Ticket.ref).where(Ticket.id == row.ticket_id))
             rcpts = ", ".join(json.loads(row.rcpt_json))
             session.add(
                 Event(
@@ -309,7 +312,16 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
                     + (f"{PARTLY_REFUSED}{refused}"[:1000] if refused else ""),
                 )
             )
-    log.info("sent %s (%s) to %s", row.kind, row.message_id, row.rcpt_json)
+    logs.event(
+        log,
+        "mail_sent" if row.channel == Channel.MAIL else "posted",
+        f"sent {row.kind}{f' for {ref}' if ref else ''} to "
+        f"{', '.join(json.loads(row.rcpt_json))} ({row.message_id})",
+        ticket=ref,
+        kind=row.kind,
+        recipients=json.loads(row.rcpt_json),
+        message_id=row.message_id,
+    )
     if refused:
         log.warning("%s (%s) refused for some recipients: %s", row.kind, row.message_id, refused)
 

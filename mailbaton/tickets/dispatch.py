@@ -25,6 +25,8 @@ class Result:
     outcome: Outcome
     reason: str
     ticket: Ticket | None = None
+    # A rejection's reason codes, for the log's `reasons` field.
+    reasons: tuple[str, ...] = ()
 
 
 def apply(
@@ -54,9 +56,9 @@ def apply(
 def _handoff(turn: Turn, decision: NewHandoff | Rejection) -> Result:
     if isinstance(decision, Rejection):
         ticket = reject(turn, decision)
-        codes = ", ".join(reason.code for reason in decision.reasons)
+        codes = tuple(reason.code for reason in decision.reasons)
         # The outcome says "rejected" already: the reason is which rules it broke.
-        return Result(Outcome.REJECTED, codes + held_note(ticket), ticket)
+        return Result(Outcome.REJECTED, ", ".join(codes) + held_note(ticket), ticket, codes)
     ticket = open_ticket(turn, decision)
     return Result(Outcome.PROCESSED, f"opened {ticket.ref} for {ticket.catcher}", ticket)
 
