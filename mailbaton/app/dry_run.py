@@ -99,10 +99,13 @@ def deadlines(settings: Settings, db: Database, now: datetime) -> list[str]:
             lines.append(f"{ticket.ref}: would escalate (level {level}) to {to}")
         for scope in digest.due(session, settings, now)[1]:
             lines.append(f"digest for {scope.label} would be sent to {', '.join(scope.recipients)}")
-        waiting = session.scalar(
-            select(func.count())
-            .select_from(Outbox)
+        due = (
+            select(Outbox.channel, func.count())
             .where(Outbox.state == MailState.QUEUED, Outbox.next_attempt_at <= now)
+            .group_by(Outbox.channel)
         )
-    lines.append(f"outbox: {waiting or 0} mail(s) due would be sent")
+        waiting: dict[str, int] = {channel: n for channel, n in session.execute(due)}
+    lines.append(f"outbox: {waiting.get('mail', 0)} mail(s) due would be sent")
+    if waiting.get("webhook"):
+        lines.append(f"outbox: {waiting['webhook']} chat post(s) due would be posted")
     return lines

@@ -293,3 +293,16 @@ def test_notify_cannot_be_set_from_the_environment() -> None:
     assert raised.value.problems == [
         "MAILBATON_NOTIFY__TEAM__URL: [notify] cannot be set from the environment; use config.toml"
     ]
+
+
+def test_a_dry_run_counts_chat_posts_apart_from_mail(tmp_path: Path) -> None:
+    from mailbaton.app import dry_run
+
+    bench = hooked(tmp_path)
+    bench.deliver(mails.handoff())
+    bench.sweep(4 * HOUR)
+    lines = dry_run.deadlines(bench.settings, bench.db, bench.now + 4 * HOUR)
+    assert lines[-2:] == [
+        "outbox: 3 mail(s) due would be sent",
+        "outbox: 1 chat post(s) due would be posted",
+    ]
