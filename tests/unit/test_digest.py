@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -212,3 +213,33 @@ def test_a_managers_reply_to_a_digest_is_kept_and_not_answered(tmp_path: Path) -
         "a reply to a digest: kept, not answered",
     )
     assert [s.kind for s in bench.outbox()] == ["digest", "digest"]  # no rejection
+
+
+def test_the_daemon_wakes_for_the_next_digest(tmp_path: Path) -> None:
+    from mailbaton.app.service import Service
+    from mailbaton.clock import utcnow
+
+    soon = utcnow() + timedelta(minutes=10)
+    slow_poll = from_dict(
+        {
+            "mailbox": {
+                "username": "baton@example.com",
+                "address": "baton@example.com",
+                "poll_interval": "1h",
+            },
+            "digest": {"every": "daily", "at": f"{soon:%H:%M}"},
+        },
+        base=ROOT,
+    )
+    service = Service(slow_poll, database(tmp_path))
+    try:
+        wait = asyncio.run(service._until_next())
+    finally:
+        service.close()
+    assert 8 * 60 < wait <= 10 * 60  # the digest's moment, not the hour's poll
+    off = replace(slow_poll, digest=replace(slow_poll.digest, every="off"))
+    service = Service(off, database(tmp_path))
+    try:
+        assert asyncio.run(service._until_next()) == 3600
+    finally:
+        service.close()
