@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 
 from bench import rig
-from bench.drain import Drain, baseline, mailbaton
+from bench.drain import Drain, baseline, mailbaton, migrate
 from bench.latency import Latency, idle_latency
-from bench.scale import Scale, measure
+from bench.scale import OPEN, Scale, measure
 
 
 def arguments() -> argparse.Namespace:
@@ -39,6 +39,13 @@ def arguments() -> argparse.Namespace:
         help="run the drains under cProfile, one FILE.DB.PASS.prof per pass (slower figures)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the configs and logs")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also drain with the mailbaton of this checkout (git worktree add DIR REV), "
+        "for before/after figures from one run",
+    )
     args = parser.parse_args()
     if args.profile:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
@@ -101,21 +108,30 @@ def backlog(
     print(f"   {base.seconds:7.1f} s  {base.rate(count):6.1f} handoffs/s")
     drains: dict[str, tuple[Drain, float]] = {}
     print("2. mailbaton run --once draining the same backlog, to the last request and receipt")
-    for name, url in databases(args, folder):
-        config = rig.write_config(folder, server, sink.port, url)
-        from mailbaton.store.db import Database
-
-        Database.open(url).close()  # migrated before the clock starts, as a running install
-        log = folder / f"drain-{name}.log"
-        profile = Path(f"{args.profile}.{name}") if args.profile else None
-        drain = _fresh(server, sink, raws, partial(mailbaton, config, sink, count, log, profile))
-        ratio = drain.rate(count) / base.rate(count)
-        drains[name] = (drain, ratio)
-        print(
-            f"   {name:10s} {drain.seconds:7.1f} s  {drain.rate(count):6.1f} handoffs/s  "
-            f"ratio {ratio:.2f}  peak RSS {drain.peak_rss_mb:.0f} MB  passes {drain.passes}"
-            + (f" (the first left {drain.left_by_first_pass} mails)" if drain.passes > 1 else "")
-        )
+    codes: list[tuple[str, Path | None]] = [("", None)]
+    if args.before:
+        codes.insert(0, (f" ({args.before.name})", args.before.resolve()))
+    for number, (label, code) in enumerate(codes):
+        for name, url in databases(args, folder, f"drain{number}"):
+            config = rig.write_config(folder, server, sink.port, url)
+            migrate(url, code)
+            log = folder / f"drain{number}-{name}.log"
+            profile = Path(f"{args.profile}.{name}") if args.profile and code is None else None
+            run = partial(mailbaton, config, sink, count, log, profile, code)
+            drain = _fresh(server, sink, raws, run)
+            ratio = drain.rate(count) / base.rate(count)
+            if code is None:
+                drains[name] = (drain, ratio)
+            print(
+                f"   {name + label:16s} {drain.seconds:7.1f} s  {drain.rate(count):6.1f} "
+                f"handoffs/s  ratio {ratio:.2f}  peak RSS {drain.peak_rss_mb:.0f} MB  "
+                f"passes {drain.passes}"
+                + (
+                    f" (the first left {drain.left_by_first_pass} mails)"
+                    if drain.passes > 1
+                    else ""
+                )
+            )
     print(f"3. ratio target >= 0.8; peak RSS target < 200 MB at 10,000 (this run: {count})")
     return drains
 
@@ -144,8 +160,9 @@ def _fresh(
     return run()
 
 
-def databases(args: argparse.Namespace, folder: Path) -> Iterator[tuple[str, str]]:
-    yield "SQLite", f"sqlite:///{(folder / 'drain.db').as_posix()}"
+def databases(args: argparse.Namespace, folder: Path, tag: str) -> Iterator[tuple[str, str]]:
+    """A new database on each: a SQLite file named by `tag`, a throwaway PostgreSQL one."""
+    yield "SQLite", f"sqlite:///{(folder / f'{tag}.db').as_posix()}"
     if args.no_postgres:
         return
     with rig.postgres() as url:
@@ -156,19 +173,20 @@ def databases(args: argparse.Namespace, folder: Path) -> Iterator[tuple[str, str
 def million(
     args: argparse.Namespace, folder: Path, server: rig.MailServer, sink: rig.Sink
 ) -> dict[str, Scale]:
-    print(f"5. {args.tickets:,} tickets ({args.tickets - 1000:,} closed): status, one sweep")
+    """Beside each figure its baseline from the same run: the same open tickets alone."""
+    print(f"5. {args.tickets:,} tickets ({args.tickets - OPEN:,} closed): status, one sweep")
     found: dict[str, Scale] = {}
-    for name, url in databases(args, folder):
-        if name == "SQLite":
-            url = f"sqlite:///{(folder / 'million.db').as_posix()}"
-        config = rig.write_config(folder, server, sink.port, url)
-        scale = measure(config, url, args.tickets)
-        found[name] = scale
-        print(
-            f"   {name:10s} built in {scale.build_s:5.1f} s; status {scale.status_ms:6.0f} ms "
-            f"(target 100); sweep {scale.sweep_ms:6.0f} ms (target 1000) for "
-            f"{scale.escalated} escalations and {scale.reminded} reminders"
-        )
+    for count in (OPEN, args.tickets):
+        for name, url in databases(args, folder, f"tickets{count}"):
+            config = rig.write_config(folder, server, sink.port, url)
+            scale = measure(config, url, count)
+            print(
+                f"   {name:10s} {count:9,} tickets (built in {scale.build_s:5.1f} s): "
+                f"status {scale.status_ms:5.0f} ms (target 100), sweep {scale.sweep_ms:5.0f} ms "
+                f"(target 1000) for {scale.escalated} escalations, {scale.reminded} reminders"
+            )
+            if count == args.tickets:
+                found[name] = scale
     return found
 
 

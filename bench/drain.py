@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -84,8 +85,36 @@ def _wait_for(sink: Sink, count: int, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
+def migrate(url: str, code: Path | None) -> None:
+    """The schema made before the clock starts, as on a running install, by the code
+    under test (another checkout's migrations may differ)."""
+    subprocess.run(
+        [sys.executable, "-c", MIGRATE, url],
+        env=environment(code),
+        check=True,
+        timeout=300,
+        cwd=tempfile.gettempdir(),
+    )
+
+
+MIGRATE = "import sys; from mailbaton.store.db import Database; Database.open(sys.argv[1]).close()"
+
+
+def environment(code: Path | None) -> dict[str, str]:
+    """mailbaton from `code` (a checkout of another commit) when given, else as installed."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(":")
+    return env
+
+
 def mailbaton(
-    config: Path, sink: Sink, count: int, log: Path, profile: Path | None = None
+    config: Path,
+    sink: Sink,
+    count: int,
+    log: Path,
+    profile: Path | None = None,
+    code: Path | None = None,
 ) -> Drain:
     """`mailbaton run --once` in a process of its own, again while mail is left, until the
     sink holds a request and a receipt per handoff; its peak RSS from wait4()."""
@@ -99,6 +128,9 @@ def mailbaton(
                 [sys.executable, *where, "-m", "mailbaton", "-c", str(config), "run", "--once"],
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                env=environment(code),
+                # Not the repo root, which `-m` would put ahead of PYTHONPATH.
+                cwd=log.parent,
             )
             _pid, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)

@@ -166,7 +166,8 @@ class Inbound(Base):
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     uid: Mapped[int | None] = mapped_column(BigInteger)
     message_key: Mapped[str] = mapped_column(String(400), index=True)
-    sender: Mapped[str] = mapped_column(String(320), default="")
+    # Indexed: every reminder and escalation looks a person's name up by it.
+    sender: Mapped[str] = mapped_column(String(320), default="", index=True)
     # The From display name: how mailbaton names a person who never gave a name in a handoff.
     sender_name: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(Text, default="")
