@@ -45,7 +45,11 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
         for name in composer.names():
             html = " (+ html)" if composer.has_html(name) else ""
             print(f"{name}{html}")
-        print(f"\n{origin(composer)}; the variables of each: {VARIABLES}")
+        print()
+        if composer.dir is not None and len(composer.folders) > 1:
+            print(f"your folder: {composer.dir} (its files replace the shipped ones)")
+        print(f"shipped: {DEFAULT_TEMPLATES} (copy from here to edit)")
+        print(f"the variables of each: {VARIABLES}")
         return EXIT_OK
     if args.action == "check":
         found = problems(composer, settings)

@@ -114,11 +114,13 @@ def test_preview_of_a_ticket_that_does_not_exist_says_so(config: Path) -> None:
     assert (code, out, err) == (1, "", "mailbaton: no ticket MB-999\n")
 
 
-def test_list_points_at_the_variables(config: Path) -> None:
+def test_list_points_at_the_variables(config: Path, folder: Path) -> None:
     code, out, _ = run(config, "templates", "list")
     assert code == 0
     assert set(TEMPLATE_NAMES) <= {line.split()[0] for line in out.splitlines() if line}
     assert out.rstrip().endswith(f"the variables of each: {DEFAULT_TEMPLATES / 'README.md'}")
+    assert f"your folder: {folder} (its files replace the shipped ones)" in out
+    assert f"shipped: {DEFAULT_TEMPLATES} (copy from here to edit)" in out
     assert (DEFAULT_TEMPLATES / "README.md").is_file()
 
 
