@@ -20,6 +20,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import testdb
 from servers import MailServer
 
 from mailbaton.app import cli
@@ -213,6 +214,8 @@ def make_baton(
     protocol: str = "",
 ) -> Baton:
     config = folder / "config.toml"
+    # MAILBATON_TEST_DATABASE_URL puts every test's database on PostgreSQL.
+    db_url = db_url or testdb.fresh_url()
     config.write_text(
         CONFIG.format(
             host=server.host,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import testdb
 from servers import DovecotServer, MailDevelServer, MailServer, find_dovecot
 from sqlalchemy import create_engine, text
 
@@ -114,10 +115,21 @@ def corpus_dir() -> Path:
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+@pytest.fixture(autouse=True)
+def _throwaway_databases() -> Iterator[None]:
+    """With MAILBATON_TEST_DATABASE_URL set, the PostgreSQL databases a test took (through
+    make_baton or desk_bench) are handed back when it ends (and dropped at exit)."""
+    yield
+    testdb.release()
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A fresh database per test on the server from MAILBATON_TEST_POSTGRES (or local)."""
-    base = os.environ.get("MAILBATON_TEST_POSTGRES", POSTGRES_URL)
+    """A fresh database per test on the server from MAILBATON_TEST_POSTGRES or
+    MAILBATON_TEST_DATABASE_URL (or local)."""
+    base = (
+        os.environ.get("MAILBATON_TEST_POSTGRES") or testdb.server_url() or POSTGRES_URL
+    )
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     name = f"mailbaton_test_{secrets.token_hex(4)}"
     try:
@@ -125,8 +137,8 @@ def pg_url() -> Iterator[str]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:  # no server, no rights: say so
         admin.dispose()
-        if os.environ.get("MAILBATON_TEST_POSTGRES"):
-            pytest.fail(f"PostgreSQL at MAILBATON_TEST_POSTGRES unusable: {error}")
+        if os.environ.get("MAILBATON_TEST_POSTGRES") or testdb.server_url():
+            pytest.fail(f"PostgreSQL at {base} unusable: {error}")
         pytest.skip(f"no PostgreSQL at {base} ({type(error).__name__})")
     yield base.rsplit("/", 1)[0] + "/" + name
     with admin.connect() as connection:

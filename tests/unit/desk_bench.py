@@ -12,6 +12,8 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
+import testdb
+
 from mailbaton.classify import decide
 from mailbaton.config import Settings, from_dict
 from mailbaton.mail.parse import parse_message
@@ -49,7 +51,11 @@ def settings(protocol: dict[str, Any] | None = None, **escalation: Any) -> Setti
 
 
 def database(folder: Path) -> Database:
-    """A migrated database; migrations run once per test session, then the file is copied."""
+    """A migrated database; migrations run once per test session, then the file is copied
+    (on PostgreSQL with MAILBATON_TEST_DATABASE_URL: a database cloned from a template)."""
+    url = testdb.fresh_url()
+    if url is not None:
+        return Database(make_engine(url))
     if "template" not in _MIGRATED:
         template = folder.parent / "migrated-template.db"
         if not template.exists():

@@ -10,6 +10,7 @@ from typing import Self
 
 import mails
 import pytest
+import testdb
 from sqlalchemy import func, select
 
 from mailbaton.app import intake
@@ -82,7 +83,8 @@ def settings() -> Settings:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(f"sqlite:///{(tmp_path / 'mailbaton.db').as_posix()}")
+    url = testdb.fresh_url() or f"sqlite:///{(tmp_path / 'mailbaton.db').as_posix()}"
+    database = Database.open(url)
     yield database
     database.close()
 
