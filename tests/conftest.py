@@ -127,9 +127,7 @@ def _throwaway_databases() -> Iterator[None]:
 def pg_url() -> Iterator[str]:
     """A fresh database per test on the server from MAILBATON_TEST_POSTGRES or
     MAILBATON_TEST_DATABASE_URL (or local)."""
-    base = (
-        os.environ.get("MAILBATON_TEST_POSTGRES") or testdb.server_url() or POSTGRES_URL
-    )
+    base = os.environ.get("MAILBATON_TEST_POSTGRES") or testdb.server_url() or POSTGRES_URL
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     name = f"mailbaton_test_{secrets.token_hex(4)}"
     try:
