@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,8 +16,9 @@ from mailbaton import classify, logs
 from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import ParsedMail
 from mailbaton.outbound.desk import Desk
-from mailbaton.store import ledger
+from mailbaton.store import leases, ledger
 from mailbaton.store.db import Database
+from mailbaton.store.leases import Worker
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome as Filed
 from mailbaton.tickets.dispatch import apply
@@ -59,21 +62,74 @@ class Drained:
 # round trip per message was a fifth of a backlog's time. A crash before the MOVE leaves
 # at most this many decided in the INBOX, and the next pass files them without deciding.
 FILE_BATCH = 100
+# Fresh messages are claimed this many at a time (store/leases.py): replicas on one
+# mailbox take different ones, and one that dies strands no more than this many until its
+# claims lapse (30 s after its last heartbeat).
+CLAIM_CHUNK = 25
 
 
-def drain(db: Database, desk: Desk, mailbox: Mailbox, now: datetime, into: Drained) -> None:
-    """Every waiting message ends filed under exactly one outcome, decided exactly once.
+def drain(
+    db: Database,
+    desk: Desk,
+    mailbox: Mailbox,
+    now: datetime,
+    into: Drained,
+    worker: Worker | None = None,
+) -> None:
+    """Every waiting message ends filed under exactly one outcome, decided exactly once,
+    also with several replicas draining one mailbox: each takes the messages it claims.
 
     Transport errors propagate: what was decided stays decided, and the next drain
     files it without deciding again."""
+    worker = worker or Worker.at(now)
+    leases.forget_lapsed(db, worker, "inbound:")
     waiting = mailbox.waiting()
     done = ledger.recorded_among(db, waiting)
     fresh = [source for source in waiting if source not in done]
-    # Decided by an earlier pass that died before filing them: filed now, not decided.
-    again = [(source, Filed(done[source].outcome)) for source in waiting if source in done]
+    # Decided by an earlier pass that died before filing them: filed now, not decided
+    # (unless a live replica holds them: it is about to file them itself).
+    again = [source for source in waiting if source in done]
     for start in range(0, len(again), FILE_BATCH):
-        _file(db, mailbox, again[start : start + FILE_BATCH])
-    into.refiled += len(again)
+        with _claimed(db, worker, again[start : start + FILE_BATCH]) as mine:
+            _file(db, mailbox, [(source, Filed(done[source].outcome)) for source in mine])
+            into.refiled += len(mine)
+    for start in range(0, len(fresh), CLAIM_CHUNK):
+        with _claimed(db, worker, fresh[start : start + CLAIM_CHUNK]) as mine:
+            # Another replica may have decided some between our listing and our claim.
+            decided = ledger.recorded_among(db, mine)
+            _decide_all(db, desk, mailbox, now, into, [s for s in mine if s not in decided])
+
+
+@contextlib.contextmanager
+def _claimed(db: Database, worker: Worker, sources: list[Source]) -> Iterator[list[Source]]:
+    """The sources this worker could claim (a source without UIDs, the MTA pipe's, is
+    always its own), held until the block ends."""
+    named = [(_claim_name(source), source) for source in sources]
+    held = leases.claim(db, worker, [name for name, _ in named if name])
+    try:
+        yield [source for name, source in named if not name or name in held]
+    finally:
+        leases.release(db, worker, held)
+
+
+def _claim_name(source: Source) -> str:
+    """The lease name of one message ("" for a source without UIDs)."""
+    if source.uid is None:
+        return ""
+    key = f"{source.mailbox}:{source.folder}:{source.uidvalidity}:{source.uid}"
+    if len(key) > 380:
+        key = hashlib.sha256(key.encode()).hexdigest()
+    return "inbound:" + key
+
+
+def _decide_all(
+    db: Database,
+    desk: Desk,
+    mailbox: Mailbox,
+    now: datetime,
+    into: Drained,
+    fresh: list[Source],
+) -> None:
     cap = desk.settings.protocol.max_message_size
     decided: list[tuple[Source, Filed]] = []
     try:

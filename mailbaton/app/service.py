@@ -17,6 +17,7 @@ from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.outbox import Channel, FlushReport, flush
 from mailbaton.store.db import Database
+from mailbaton.store.leases import LIVE_LEASE, Heartbeat, Worker
 from mailbaton.tickets import digest
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
@@ -69,27 +70,33 @@ class PassReport(intake.Drained):
 
 
 async def send_outbox(
-    db: Database, desk: Desk, sender: Callable[[], Sender], now: datetime
+    db: Database,
+    desk: Desk,
+    sender: Callable[[], Sender],
+    now: datetime,
+    worker: Worker | None = None,
 ) -> FlushReport:
     """Sends what is due; mail refused for good is answered with a notice, sent right away."""
     async with sender() as connection:
-        report = await flush(db, connection, now)
+        report = await flush(db, connection, now, worker=worker)
     if report.parked_ids:
         await asyncio.to_thread(after_parking, db, desk, report.parked_ids, now)
         async with sender() as connection:
-            notices = await flush(db, connection, now)
+            notices = await flush(db, connection, now, worker=worker)
         report.sent += notices.sent
         report.retrying += notices.retrying
         report.parked += notices.parked
     return report
 
 
-async def post_webhooks(db: Database, settings: Settings, now: datetime) -> FlushReport:
+async def post_webhooks(
+    db: Database, settings: Settings, now: datetime, worker: Worker | None = None
+) -> FlushReport:
     """Posts the chat webhooks due ([notify.NAME]), retried and parked like mail; a row
     whose hook left the config is parked, never left to wake the daemon forever."""
     urls = {hook.name: hook.url for hook in settings.hooks}
     async with WebhookSender(urls) as poster:
-        return await flush(db, poster, now, channel=Channel.WEBHOOK)
+        return await flush(db, poster, now, channel=Channel.WEBHOOK, worker=worker)
 
 
 class Service:
@@ -109,6 +116,8 @@ class Service:
         self.mailbox = mailbox or (lambda: ImapMailbox(settings.mailbox))
         self.sender = sender or (lambda: SmtpSender(settings.smtp))
         self._pass_lock = asyncio.Lock()
+        # The daemon's claims, renewed by its heartbeat; a one-off pass claims for itself.
+        self.worker: Worker | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -123,23 +132,24 @@ class Service:
         """Intake, due deadlines, then outbox. `now` fixed for the whole pass (and --now)."""
         async with self._pass_lock:
             moment = now or utcnow()
+            worker = self.worker or Worker.at(moment)
             report = PassReport()
             try:
-                await asyncio.to_thread(self._drain, moment, report)
+                await asyncio.to_thread(self._drain, moment, report, worker)
             except TransportError as error:
                 report.inbox_error = str(error)
                 log.warning("inbox unavailable: %s", error)
             # Deadlines do not wait for the mailbox: an outage must not hold back escalations.
-            report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment)
+            report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment, 500, worker)
             report.digests = await asyncio.to_thread(digest.send_due, self.db, self.desk, moment)
             sent_at = moment if now else utcnow()
-            report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at)
-            report.posts = await post_webhooks(self.db, self.settings, sent_at)
+            report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at, worker)
+            report.posts = await post_webhooks(self.db, self.settings, sent_at, worker)
             return report
 
-    def _drain(self, now: datetime, report: PassReport) -> None:
+    def _drain(self, now: datetime, report: PassReport, worker: Worker) -> None:
         with self.mailbox() as mailbox:
-            intake.drain(self.db, self.desk, mailbox, now, report)
+            intake.drain(self.db, self.desk, mailbox, now, report, worker)
 
     # -- the daemon -------------------------------------------------------------
 
@@ -158,6 +168,10 @@ class Service:
                 loop.add_signal_handler(signum, on_signal)
         watcher = IdleWatcher(self.settings.mailbox, _threadsafe(loop, wake.set))
         watcher.start()
+        # Replicas may share this database: claims last LIVE_LEASE past the last beat.
+        self.worker = Worker(utcnow, LIVE_LEASE)
+        heartbeat = Heartbeat(self.db, self.worker)
+        heartbeat.start()
         mailbox = self.settings.mailbox
         log.info("mailbaton running on %s (%s); Ctrl-C stops", mailbox.folder, mailbox.host)
         try:
@@ -168,7 +182,10 @@ class Service:
                     await _first_of(wake, stop, timeout=await self._until_next())
         finally:
             watcher.stop()
+            heartbeat.stop()
             await asyncio.to_thread(watcher.join, 10)
+            await asyncio.to_thread(heartbeat.join, 10)
+            self.worker = None
             log.info("stopped")
 
     async def _pass(self, on_pass: Callable[[PassReport], None] | None) -> None:

@@ -20,6 +20,7 @@ from mailbaton import logs
 from mailbaton.clock import as_utc
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
+from mailbaton.store.leases import QUIET_LEASE, Worker
 from mailbaton.store.models import Event, Outbox, Ticket
 from mailbaton.transport.base import PARTLY_REFUSED, Sender, Transient, TransportError
 
@@ -44,8 +45,9 @@ class MailState(StrEnum):
 
 
 # While one worker sends a row, others leave it alone; after this, a crashed
-# worker's claim lapses and the row is sent again (same Message-ID).
-LEASE = timedelta(minutes=10)
+# worker's claim lapses and the row is sent again (same Message-ID). A daemon's claims
+# are shorter and renewed by its heartbeat (store/leases.py), so they lapse soon after it dies.
+LEASE = QUIET_LEASE
 # Short enough that mail leaves soon after an outage ends, long enough not to hammer.
 MAX_BACKOFF = timedelta(minutes=10)
 GIVE_UP_AFTER = timedelta(days=3)
@@ -225,45 +227,40 @@ async def flush(
     now: datetime,
     batch: int = 200,
     channel: Channel = Channel.MAIL,
+    worker: Worker | None = None,
 ) -> FlushReport:
-    """Send everything due at `now` on `channel`, `batch` rows looked up at a time, all on
-    the sender's one connection; each row's fate is committed as soon as it is known. A
-    pass used to stop after 200, so `run --once` left a backlog's mail for later passes."""
+    """Send everything due at `now` on `channel`, all on the sender's one connection; each
+    row's fate is committed as soon as it is known. A pass used to stop after 200, so
+    `run --once` left a backlog's mail for later passes. One row is claimed at a time (a
+    worker that dies holds one, not a batch); replicas flushing together each claim a
+    different one. (`batch` is kept for callers; claims need no lookup batch.)"""
+    del batch
     report = FlushReport()
-    while due := _due(db, now, batch, channel):
-        for row_id in due:
-            row = _claim(db, row_id, now)
-            if row is None:
-                continue
-            try:
-                answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
-            except Exception as raised:  # a sender's own bug must not leave the row leased
-                error = _as_transport_error(raised)
-                _failed(db, row, error, now, report)
-                if not error.permanent:
-                    return report  # the server is unwell: the rest waits for the next pass
-                continue
-            _sent(db, row, answer, now)
-            report.sent += 1
+    worker = worker or Worker.at(now)
+    # Each row claimed leaves the due set (sent, leased, retried later or parked).
+    while (row_id := _claim(db, worker, now, channel)) is not None:
+        if not await _send_one(db, sender, row_id, now, report):
+            break  # the server is unwell: the rest waits for the next pass
     return report
 
 
-def _due(db: Database, now: datetime, limit: int, channel: Channel) -> list[int]:
-    """Rows due at `now`; each one handled leaves this set (sent, leased, retried later or
-    parked), so asking again until it is empty ends."""
+async def _send_one(
+    db: Database, sender: Sender, row_id: int, now: datetime, report: FlushReport
+) -> bool:
+    """Sends one claimed row; False when the server failed in a way that may pass."""
     with db.transaction() as session:
-        return list(
-            session.scalars(
-                select(Outbox.id)
-                .where(
-                    Outbox.state == MailState.QUEUED,
-                    Outbox.next_attempt_at <= now,
-                    Outbox.channel == channel,
-                )
-                .order_by(Outbox.id)
-                .limit(limit)
-            ).all()
-        )
+        row = session.get(Outbox, row_id)
+    if row is None:
+        return True
+    try:
+        answer = await sender.send(row.raw, row.mail_from, json.loads(row.rcpt_json))
+    except Exception as raised:  # a sender's own bug must not leave the row leased
+        error = _as_transport_error(raised)
+        _failed(db, row, error, now, report)
+        return error.permanent
+    _sent(db, row, answer, now)
+    report.sent += 1
+    return True
 
 
 def _as_transport_error(error: Exception) -> TransportError:
@@ -275,18 +272,40 @@ def _as_transport_error(error: Exception) -> TransportError:
     return Transient(f"unexpected error while sending ({type(error).__name__})")
 
 
-def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
+def _claim(db: Database, worker: Worker, now: datetime, channel: Channel) -> int | None:
+    """The next due row, claimed by `worker` until its lease lapses (renewed while it lives).
+
+    One UPDATE: on PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so replicas never
+    wait on, or both take, the same row; SQLite lets one writer in at a time."""
+    due = (
+        select(Outbox.id)
+        .where(
+            Outbox.state == MailState.QUEUED,
+            Outbox.next_attempt_at <= now,
+            Outbox.channel == channel,
+        )
+        .order_by(Outbox.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     with db.transaction() as session:
-        claimed = session.execute(
+        return session.scalar(
             update(Outbox)
             .where(
-                Outbox.id == row_id, Outbox.state == MailState.QUEUED, Outbox.next_attempt_at <= now
+                # `=`, not IN: a scalar subquery runs once (IN may run it per row and
+                # claim every due row).
+                Outbox.id == due.scalar_subquery(),
+                Outbox.state == MailState.QUEUED,
+                Outbox.next_attempt_at <= now,
             )
-            .values(next_attempt_at=now + LEASE, attempts=Outbox.attempts + 1)
+            .values(
+                next_attempt_at=worker.until(),
+                attempts=Outbox.attempts + 1,
+                claimed_by=worker.holder,
+            )
+            .returning(Outbox.id)
+            .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        return session.get(Outbox, row_id)
 
 
 def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
@@ -298,7 +317,7 @@ def _sent(db: Database, row: Outbox, answer: str, now: datetime) -> None:
         session.execute(
             update(Outbox)
             .where(Outbox.id == row.id)
-            .values(state=MailState.SENT, sent_at=now, last_error=None)
+            .values(state=MailState.SENT, sent_at=now, last_error=None, claimed_by=None)
         )
         if row.ticket_id is not None:
             ref = session.scalar(select(Ticket.ref).where(Ticket.id == row.ticket_id))
@@ -331,7 +350,7 @@ def _failed(
 ) -> None:
     give_up = error.permanent or now - row.created_at > GIVE_UP_AFTER
     with db.transaction() as session:
-        values: dict[str, object] = {"last_error": str(error)[:2000]}
+        values: dict[str, object] = {"last_error": str(error)[:2000], "claimed_by": None}
         if give_up:
             values["state"] = MailState.PARKED
             report.parked += 1

@@ -116,6 +116,9 @@ class Ticket(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_to: Mapped[str] = mapped_column(Text, default="[]")
     rejection_reasons: Mapped[str | None] = mapped_column(Text)
+    # The shared address it came in through when several mailboxes are watched (its mail
+    # is sent from that address); None: the default [mailbox].
+    mailbox: Mapped[str | None] = mapped_column(String(320))
 
     events: Mapped[list[Event]] = relationship(
         back_populates="ticket", order_by="Event.id", cascade="all, delete-orphan"
@@ -209,6 +212,9 @@ class Outbox(Base):
     # "mail" goes to the SMTP server; "webhook" is a chat post (outbound/hooks.py): `raw`
     # is its JSON body and the one recipient is the [notify.NAME] it goes to.
     channel: Mapped[str] = mapped_column(String(16), default="mail", server_default="mail")
+    # The worker sending it now (its claim lasts until next_attempt_at, renewed while that
+    # worker lives); None when nobody holds it.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Counter(Base):
@@ -218,3 +224,14 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Lease(Base):
+    """A named claim that lapses at `until` unless its holder renews it: an inbound message
+    being decided, the deadline sweeper. A replica that dies stops renewing."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100), index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

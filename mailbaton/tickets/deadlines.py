@@ -15,8 +15,10 @@ from mailbaton.outbound.announce import Announce
 from mailbaton.outbound.desk import Desk, header_address
 from mailbaton.outbound.notices import Notice
 from mailbaton.outbound.outbox import MailState
+from mailbaton.store import leases
 from mailbaton.store.db import Database
-from mailbaton.store.models import PENDING, Outbox, Ticket
+from mailbaton.store.leases import Worker
+from mailbaton.store.models import PENDING, Lease, Outbox, Ticket
 from mailbaton.tickets.addressing import catcher_address
 from mailbaton.tickets.lookup import first_message_id, last_message_id
 from mailbaton.tickets.people import seen_name
@@ -56,7 +58,25 @@ def side(address: str, settings: Settings) -> str:
     return department.name.replace("_", " ").title() if department else address
 
 
-def sweep(db: Database, desk: Desk, now: datetime, limit: int = 500) -> SweepReport:
+# The lease one replica holds while it sweeps: the others skip their sweep meanwhile.
+SWEEPER = "sweeper"
+
+
+def sweep(
+    db: Database, desk: Desk, now: datetime, limit: int = 500, worker: Worker | None = None
+) -> SweepReport:
+    """Due reminders and escalations, by one replica at a time (each level is also claimed
+    on its own, so two sweeps could never send one twice; the lease spares the work)."""
+    worker = worker or Worker.at(now)
+    if SWEEPER not in leases.claim(db, worker, [SWEEPER]):
+        return SweepReport()
+    try:
+        return _sweep(db, desk, now, limit)
+    finally:
+        leases.release(db, worker, [SWEEPER])
+
+
+def _sweep(db: Database, desk: Desk, now: datetime, limit: int) -> SweepReport:
     report = SweepReport()
     with db.transaction() as session:
         due = session.execute(
@@ -191,6 +211,8 @@ def next_due(db: Database) -> datetime | None:
             session.scalar(
                 select(func.min(Outbox.next_attempt_at)).where(Outbox.state == MailState.QUEUED)
             ),
+            # Messages another replica claimed: if it dies, they are free at this moment.
+            session.scalar(select(func.min(Lease.until)).where(Lease.name.like("inbound:%"))),
         ]
     found = [c for c in candidates if c is not None]
     return min(found) if found else None

@@ -11,7 +11,16 @@ from mailbaton.store.models import REJECTED, Outbox, Ticket
 
 def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
     """Token, then threading headers, then the subject tag; rejected handoffs never match
-    (a reply to a rejection is a corrected handoff)."""
+    (a reply to a rejection is a corrected handoff). The ticket comes locked (FOR UPDATE on
+    PostgreSQL) and as last committed: a replica deciding another reply, or escalating
+    it, waits for this one, so no two changes are made from one stale read."""
+    found = _find(session, hints)
+    if found is not None:
+        session.refresh(found, with_for_update=True)
+    return found
+
+
+def _find(session: Session, hints: ReplyHints) -> Ticket | None:
     live = Ticket.state != REJECTED
     for token in hints.tokens:
         found = session.scalars(select(Ticket).where(Ticket.reply_token == token, live)).first()

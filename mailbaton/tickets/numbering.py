@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mailbaton.store.models import Counter
 
 
 def next_number(session: Session, sequence: str) -> int:
-    # Row lock on PostgreSQL; SQLite serialises writers anyway.
-    counter = session.scalars(
-        select(Counter).where(Counter.name == sequence).with_for_update()
-    ).one_or_none()
-    if counter is None:
-        counter = Counter(name=sequence, value=0)
-        session.add(counter)
-    counter.value += 1
-    session.flush()
-    return counter.value
+    """The next number of `sequence`, unique across replicas.
+
+    The row is made with INSERT ... ON CONFLICT DO NOTHING: two replicas opening the very
+    first ticket both found no row and both inserted it, and one of them failed on the
+    key (PostgreSQL). The UPDATE then holds the row lock until the ticket commits."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Counter)
+        .values(name=sequence, value=0)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    value = session.scalar(
+        update(Counter)
+        .where(Counter.name == sequence)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
+        .execution_options(synchronize_session=False)
+    )
+    assert value is not None
+    return int(value)
