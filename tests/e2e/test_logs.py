@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,3 +132,43 @@ def test_a_bad_log_format_is_a_usage_error() -> None:
         check=False,
     )
     assert done.returncode == 2 and "invalid choice: 'xml'" in done.stderr
+
+
+def test_the_documented_sqlite_backup_is_whole_while_the_daemon_runs(
+    baton: Baton, tmp_path: Path
+) -> None:
+    sqlite3 = shutil.which("sqlite3")
+    if sqlite3 is None:
+        pytest.skip("the sqlite3 tool is not installed (docs/deploy.md gives a Python line)")
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "mailbaton", "-c", str(baton.config_path), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    copy = tmp_path / "backup" / "mailbaton.db"
+    copy.parent.mkdir()
+    try:
+        baton.server.deliver(mails.handoff())
+        baton.server.wait_for("jane@example.com", 1, timeout=30)
+        database = tmp_path / "mailbaton.db"
+        # docs/deploy.md's line, while the daemon holds the database open.
+        backup = subprocess.run(
+            [sqlite3, str(database), f".backup '{copy}'"], capture_output=True, text=True
+        )
+        assert backup.returncode == 0, backup.stderr
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.communicate(timeout=30)
+    config = copy.parent / "config.toml"
+    config.write_text(
+        baton.config_path.read_text().replace(str(tmp_path / "mailbaton.db"), str(copy))
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "mailbaton", "-c", str(config), "show", "MB-1", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["catcher"] == "jane@example.com"
