@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterable
-from email import policy as email_policy
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
@@ -13,6 +12,7 @@ from email.policy import Compat32
 from email.utils import getaddresses
 from typing import TypeVar
 
+from mailbaton.mail.policy import DEFAULT
 from mailbaton.mail.records import Address
 
 _T = TypeVar("_T")
@@ -20,7 +20,7 @@ _T = TypeVar("_T")
 _POLICY_LIMIT = 8000
 _ANGLE_ID = re.compile(r"<([^<>]*)>")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
-_MAKE_HEADER = email_policy.default.header_factory
+_MAKE_HEADER = DEFAULT.header_factory
 
 
 # Lone surrogates other than surrogate escapes (\udc80-\udcff, the parser's 8-bit bytes):
@@ -221,5 +221,5 @@ def part_filename(part: Message) -> str:
 
 
 def parse_bytes(data: bytes, headers_only: bool = False) -> Message:
-    parser = BytesParser(policy=email_policy.default)
+    parser = BytesParser(policy=DEFAULT)
     return parser.parsebytes(data, headersonly=headers_only)

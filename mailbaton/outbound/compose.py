@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from mailbaton.clock import as_utc
+from mailbaton.mail.policy import DEFAULT
 from mailbaton.outbound.headers import disposition_header, text_header
 from mailbaton.outbound.html import InlineProblem, from_text, inline
 from mailbaton.outbound.loading import FolderLoader, TemplateProblem, explain
@@ -191,7 +192,7 @@ class Composer:
         thread: OutlookThread | None = None,
     ) -> EmailMessage:
         rendered = self.render_mail(name, context)
-        message = EmailMessage()
+        message = EmailMessage(policy=DEFAULT)
         message["From"] = sender
         message["To"] = list(to)
         # Written by hand: the email package loses spaces in long non-ASCII subjects.

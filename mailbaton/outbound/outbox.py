@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.policy import default as default_policy
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mailbaton import logs
 from mailbaton.clock import as_utc
+from mailbaton.mail.policy import DEFAULT
 from mailbaton.outbound.compose import bare_id
 from mailbaton.store.db import Database
 from mailbaton.store.leases import QUIET_LEASE, Worker
@@ -202,7 +202,7 @@ def sent_texts(session: Session, ticket: Ticket) -> list[str]:
 
 def plain_text(raw: bytes) -> str:
     """A sent mail's plain-text part ("" if it has none)."""
-    message = message_from_bytes(raw, policy=default_policy)
+    message = message_from_bytes(raw, policy=DEFAULT)
     assert isinstance(message, EmailMessage)
     body = message.get_body(("plain",))
     return str(body.get_content()) if body is not None else ""
