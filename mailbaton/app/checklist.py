@@ -79,7 +79,7 @@ def _imap(found: Checklist, settings: Settings) -> None:
     try:
         seen = probe_imap(s)
     except (TransportError, SignInProblem) as error:
-        found.failed(f"IMAP: FAILED: {error}", likely_fix(error, "mailbox", s.security))
+        found.failed(f"IMAP: FAILED: {error}", _fix(error, "mailbox", s.security))
         found.ok("IMAP capabilities and folders: not checked (no login)")
         return
     found.ok(f"IMAP {s.host}:{s.port} ok: {seen.login}")
@@ -123,7 +123,12 @@ def _smtp(found: Checklist, settings: Settings) -> None:
     try:
         found.ok(asyncio.run(smtp_check_login(s)))
     except (TransportError, SignInProblem) as error:
-        found.failed(f"SMTP: FAILED: {error}", likely_fix(error, "smtp", s.security))
+        found.failed(f"SMTP: FAILED: {error}", _fix(error, "smtp", s.security))
+
+
+def _fix(error: Exception, table: str, security: str) -> str | None:
+    # An OAuth2 sign-in problem names its own fix ("Fix: Add-MailboxPermission ...").
+    return None if isinstance(error, SignInProblem) else likely_fix(error, table, security)
 
 
 def _database(found: Checklist, url: str) -> None:
