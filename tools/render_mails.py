@@ -52,6 +52,8 @@ TO = {
     "not_catcher": (BOB,),
     "not_pending": (BOB,),
     "manager_note": (ALICE, JANE),
+    "alert": (Address("IT Operations", "it-ops", "example.com"),),
+    "recovery": (Address("IT Operations", "it-ops", "example.com"),),
 }
 # The preview's sample ticket is pending; these mails are about a ticket that moved on.
 STATES = {"all_clear": "accepted", "not_pending": "accepted"}

@@ -37,6 +37,7 @@ from mailbaton.tickets.queries import (
 )
 from mailbaton.transport.base import TransportError
 from mailbaton.transport.pipe import Pipe
+from mailbaton.watch import health
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 # sysexits.h EX_TEMPFAIL: an MTA piping mail into `ingest` keeps it and tries again later,
@@ -74,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="open tickets")
     status.add_argument("--all", action="store_true", help="every ticket, rejected ones too")
     status.add_argument("--json", action="store_true")
+
+    health = commands.add_parser(
+        "health", help="is the mailbox read and mail sent? (exit 1 if failing or late)"
+    )
+    health.add_argument("--json", action="store_true")
 
     show = commands.add_parser("show", help="one ticket with its timeline")
     show.add_argument("ticket", metavar="TICKET", help="e.g. MB-42 (or 42)")
@@ -174,6 +180,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "status":
             return status_command(args, settings, db)
+        if args.command == "health":
+            return health_command(args, settings, db)
         if args.command == "show":
             return show_command(args, settings, db)
         if args.command == "ingest":
@@ -234,6 +242,9 @@ def dry_run_command(settings: Settings, now: datetime) -> int:
 def status_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     now = utcnow()
     with db.transaction() as session:
+        if not args.json:
+            # First: whether anything below is current (a stopped daemon reads as calm).
+            print("\n".join(health.lines(health.read(session, settings, now))) + "\n")
         tickets = load_tickets(session, include_closed=args.all)
         problems = mail_problems(session)
         if args.json:
@@ -252,6 +263,17 @@ def status_command(args: argparse.Namespace, settings: Settings, db: Database) -
         for line in templates_cli.status_lines(settings):
             print(line)
     return EXIT_OK
+
+
+def health_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    with db.transaction() as session:
+        readings = health.read(session, settings, utcnow())
+    ok = health.healthy(readings)
+    if args.json:
+        print(json.dumps({"ok": ok, "health": [r.as_json() for r in readings]}, indent=2))
+    else:
+        print("\n".join(health.lines(readings)))
+    return EXIT_OK if ok else EXIT_ERROR
 
 
 def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:

@@ -26,6 +26,8 @@ from mailbaton.transport.idle import IdleWatcher
 from mailbaton.transport.imap import ImapMailbox
 from mailbaton.transport.smtp import SmtpSender
 from mailbaton.transport.webhook import WebhookSender
+from mailbaton.watch.alerts import Watch
+from mailbaton.watch.health import MAILBOX, SMTP
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,7 @@ async def send_outbox(
         report.sent += notices.sent
         report.retrying += notices.retrying
         report.parked += notices.parked
+        report.server_error = report.server_error or notices.server_error
     return report
 
 
@@ -115,6 +118,7 @@ class Service:
         self.desk = desk_for(settings)
         self.mailbox = mailbox or (lambda: ImapMailbox(settings.mailbox))
         self.sender = sender or (lambda: SmtpSender(settings.smtp))
+        self.watch = Watch(db, self.desk)
         self._pass_lock = asyncio.Lock()
         # The daemon's claims, renewed by its heartbeat; a one-off pass claims for itself.
         self.worker: Worker | None = None
@@ -134,17 +138,26 @@ class Service:
             moment = now or utcnow()
             worker = self.worker or Worker.at(moment)
             report = PassReport()
+            failure: TransportError | None = None
             try:
                 await asyncio.to_thread(self._drain, moment, report, worker)
             except TransportError as error:
                 report.inbox_error = str(error)
-                log.warning("inbox unavailable: %s", error)
+                failure = error
+            # Before sending: an alert about the mailbox leaves in this same pass. The
+            # warning is logged there, at most every few minutes while the failure lasts.
+            await asyncio.to_thread(self.watch.saw, MAILBOX, moment, failure, signed_in=True)
             # Deadlines do not wait for the mailbox: an outage must not hold back escalations.
             report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment, 500, worker)
             report.digests = await asyncio.to_thread(digest.send_due, self.db, self.desk, moment)
             sent_at = moment if now else utcnow()
             report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at, worker)
             report.posts = await post_webhooks(self.db, self.settings, sent_at, worker)
+            if report.mail.sent or report.mail.server_error:
+                # Only a pass that talked to the server knows anything of it.
+                said = report.mail.server_error
+                signed_in = bool(self.settings.smtp.username)
+                await asyncio.to_thread(self.watch.saw, SMTP, sent_at, said, signed_in=signed_in)
             return report
 
     def _drain(self, now: datetime, report: PassReport, worker: Worker) -> None:

@@ -8,6 +8,7 @@ docs/config.md from them, and values.py holds the one grammar of each kind of va
 from mailbaton.config.loader import ConfigError, from_dict, load
 from mailbaton.config.reference import reference
 from mailbaton.config.schema import (
+    AlertsSettings,
     Department,
     DigestSettings,
     EscalationSettings,
@@ -22,6 +23,7 @@ from mailbaton.config.values import SECURITY_CHOICES, hide_password
 
 __all__ = [
     "SECURITY_CHOICES",
+    "AlertsSettings",
     "ConfigError",
     "Department",
     "DigestSettings",

@@ -14,6 +14,7 @@ from mailbaton.config.environ import overlay
 from mailbaton.config.keys import HOOK_KIND, TABLE, Context, Key, declared, key_names
 from mailbaton.config.schema import (
     SECTIONS,
+    AlertsSettings,
     DatabaseSettings,
     Department,
     DigestSettings,
@@ -78,6 +79,7 @@ def from_dict(
     _check_hooks(reader, hooks)
     templates = reader.section(TemplatesSettings, tables, "templates")
     digest = reader.section(DigestSettings, tables, "digest")
+    alerts = reader.section(AlertsSettings, tables, "alerts")
     _check_sign_in(reader, (mailbox, smtp), oauth2)
     mailbox, smtp = _with_oauth2(mailbox, smtp, oauth2)
     _check_schedule(reader, escalation)
@@ -95,6 +97,7 @@ def from_dict(
         oauth2=oauth2,
         hooks=hooks,
         digest=digest,
+        alerts=alerts,
     )
 
 

@@ -253,6 +253,18 @@ class TemplatesSettings:
 
 
 @dataclass(frozen=True)
+class AlertsSettings:
+    """Who is told when mailbaton itself cannot work: the mailbox, SMTP or sign-in failing."""
+
+    admins: tuple[str, ...] = key(
+        k.ADDRESSES, [], "mailed once when a failure lasts `after`, and once when it is over"
+    )
+    after: timedelta = key(
+        k.DURATION, "15m", "how long the mailbox, SMTP or sign-in must fail before an alert"
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything read at start; handed to whoever needs it, never a global."""
 
@@ -267,6 +279,7 @@ class Settings:
     oauth2: OAuth2Settings = field(default_factory=OAuth2Settings)
     hooks: tuple[Hook, ...] = ()
     digest: DigestSettings = field(default_factory=DigestSettings)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
 
 
 # The tables of config.toml in the order they are read and documented.
@@ -281,6 +294,7 @@ SECTIONS: dict[str, type] = {
     "templates": TemplatesSettings,
     "notify": Hook,
     "digest": DigestSettings,
+    "alerts": AlertsSettings,
 }
 # Tables holding one sub-table per name ([departments.sales]); not set from the environment.
 REPEATED = frozenset({"departments", "notify"})

@@ -44,6 +44,8 @@ TEMPLATE_NAMES = (
     "confirmed",
     "manager_note",
     "digest",
+    "alert",
+    "recovery",
 )
 __all__ = ["TemplateProblem"]  # defined with the loader, known to callers from here
 

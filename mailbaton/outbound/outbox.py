@@ -214,6 +214,8 @@ class FlushReport:
     retrying: int = 0
     parked: int = 0
     parked_ids: list[int] = field(default_factory=list)
+    # Why the server could not be used (the flush stopped there); health records it.
+    server_error: TransportError | None = None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -257,6 +259,8 @@ async def _send_one(
     except Exception as raised:  # a sender's own bug must not leave the row leased
         error = _as_transport_error(raised)
         _failed(db, row, error, now, report)
+        if not error.permanent:
+            report.server_error = error
         return error.permanent
     _sent(db, row, answer, now)
     report.sent += 1

@@ -42,6 +42,11 @@ def sample(settings: Settings) -> Ticket:
 
 
 def sample_context(name: str, settings: Settings) -> dict[str, Any]:
+    if name in ("alert", "recovery"):
+        # About mailbaton itself, not a ticket: the health module's own context.
+        from mailbaton.watch.alerts import sample_context as health_sample
+
+        return health_sample(name, settings)
     ticket = sample(settings)
     if name == "cancelled":
         ticket.cancel_reason = "the customer signed the old version after all"

@@ -235,3 +235,23 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(400), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100), index=True)
     until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Health(Base):
+    """One row per server mailbaton depends on ("mailbox", "smtp"): what the last pass of
+    any replica learnt, so `status` and every replica read the same state."""
+
+    __tablename__ = "health"
+
+    component: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the first failure of an outage, cleared by the next success.
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The transport's words (never a secret: transports scrub what servers echo back).
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sign_in_failed: Mapped[bool] = mapped_column(default=False)
+    # The admins were mailed about this outage: claimed by a conditional UPDATE, so one
+    # alert and one recovery note per outage across replicas and restarts.
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,8 @@ again could ever help::
     TransportError              a mail server cannot be used, or refused something
      +-- Transient              try later: down, slow, 4xx, a login an admin can fix
      |                          (imap.InboxError, smtp.SmtpTransient are this class)
+     |   +-- SignInFailed       the server refused our login (a wrong password, a token
+     |                          without the rights): health reports it as a sign-in failure
      +-- Permanent              5xx for this message: retrying sends the same refusal
                                 (smtp.SmtpPermanent is this class)
 
@@ -27,6 +29,7 @@ __all__ = [
     "Mailbox",
     "Permanent",
     "Sender",
+    "SignInFailed",
     "Source",
     "Transient",
     "TransportError",
@@ -41,6 +44,11 @@ class TransportError(Exception):
 
 class Transient(TransportError):
     """Down, slow, 4xx, or a login problem an admin can fix: try later."""
+
+
+class SignInFailed(Transient):
+    """The server, or the token authority, would not let us sign in: an admin must fix it
+    (still Transient: the daemon keeps trying, so it resumes by itself once it is fixed)."""
 
 
 class Permanent(TransportError):

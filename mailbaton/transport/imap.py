@@ -15,7 +15,7 @@ from mailbaton.config import MailboxSettings
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome
 from mailbaton.transport.auth import SignInProblem, server_refused, source_for, xoauth2
-from mailbaton.transport.base import Incoming, Transient
+from mailbaton.transport.base import Incoming, SignInFailed, Transient
 from mailbaton.transport.tls import tls_context
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,14 @@ class Inbox:
         except SignInProblem:
             _shutdown(client)
             raise
+        except LoginError as error:
+            _shutdown(client)
+            said = str(error)
+            if said[:2] in ("b'", 'b"'):  # imapclient hands the server's bytes on as repr()
+                said = said[2:-1]
+            raise SignInFailed(
+                f"the IMAP server {s.host}:{s.port} refused the sign-in as {s.username}: {said}"
+            ) from error
         except (OSError, IMAPClientError, ssl.SSLError) as error:
             _shutdown(client)
             raise InboxError(

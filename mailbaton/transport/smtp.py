@@ -9,7 +9,13 @@ import aiosmtplib
 
 from mailbaton.config import SmtpSettings
 from mailbaton.transport.auth import SignInProblem, server_refused, source_for
-from mailbaton.transport.base import PARTLY_REFUSED, Permanent, Transient, TransportError
+from mailbaton.transport.base import (
+    PARTLY_REFUSED,
+    Permanent,
+    SignInFailed,
+    Transient,
+    TransportError,
+)
 from mailbaton.transport.tls import tls_context
 
 # The names the outbox and the CLI have always caught; the classes live in base.
@@ -55,6 +61,12 @@ class SmtpSender:
         except SignInProblem:
             client.close()
             raise
+        except aiosmtplib.SMTPAuthenticationError as error:
+            client.close()
+            raise SignInFailed(
+                f"the SMTP server {s.host}:{s.port} refused the sign-in as {s.username}: "
+                f"{error.code} {error.message}"
+            ) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             client.close()
             raise Transient(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from mailbaton.transport.base import Transient
+from mailbaton.transport.base import SignInFailed
 
 # Text that stands where a secret would have been printed.
 HIDDEN = "[hidden]"
@@ -38,7 +38,7 @@ class Provider(Protocol):
         ...
 
 
-class SignInProblem(Transient):
+class SignInProblem(SignInFailed):
     """A token could not be had, or the server refused one: what, and the likely fix.
 
     Transient: the daemon keeps trying with backoff, since the fix (a new secret, consent

@@ -1,0 +1,1 @@
+"""Is mailbaton working: health of its servers, alerts to admins, Prometheus metrics."""

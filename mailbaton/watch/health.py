@@ -1,0 +1,243 @@
+"""Whether mailbaton can work: the last good poll, send and sign-in of each server.
+
+Kept in the database (table `health`, one row per server), written by the daemon's passes
+and read by `status`, `health` and the metrics: another process, or another replica, sees
+the same. A failure is remembered from its first pass (`failing_since`) until the next
+success; alerts.py mails the admins about it once it has lasted `alerts.after`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from mailbaton.clock import as_utc, humanize, iso
+from mailbaton.config import Settings
+from mailbaton.outbound.outbox import MailState
+from mailbaton.store.models import Health, Outbox
+from mailbaton.transport.base import SignInFailed, TransportError
+
+MAILBOX, SMTP = "mailbox", "smtp"
+COMPONENTS = (MAILBOX, SMTP)
+# A pass may take a while (a large mailbox, a slow server) before it records its poll.
+SLACK = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A failure that has ended or is being reported: what failed, since when, why."""
+
+    component: str
+    since: datetime
+    error: str
+    sign_in: bool
+    until: datetime | None = None
+
+
+def rows(session: Session) -> dict[str, Health]:
+    found = {row.component: row for row in session.scalars(select(Health))}
+    for component in COMPONENTS:  # a database migrated before any pass: nothing known yet
+        found.setdefault(component, Health(component=component, sign_in_failed=False))
+    return found
+
+
+def note_ok(session: Session, component: str, now: datetime, signed_in: bool) -> Outage | None:
+    """Records a success; returns the outage it ends if the admins were alerted about it
+    (and only to one caller: the claim is a conditional UPDATE, safe across replicas)."""
+    before = session.get(Health, component)
+    ended = None
+    if before is not None and before.alerted_at is not None and before.failing_since is not None:
+        claimed = session.execute(
+            update(Health)
+            .where(Health.component == component, Health.alerted_at.is_not(None))
+            .values(alerted_at=None)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            ended = Outage(
+                component,
+                before.failing_since,
+                before.last_error or "",
+                before.sign_in_failed,
+                until=now,
+            )
+    values: dict[str, object] = {"last_ok_at": now, "failing_since": None, "last_error": None}
+    values["sign_in_failed"] = False
+    if signed_in:
+        values["signed_in_at"] = now
+    _write(session, component, values)
+    return ended
+
+
+def note_failure(session: Session, component: str, now: datetime, error: TransportError) -> Outage:
+    """Records a failure; the outage it belongs to (started now, or earlier)."""
+    before = session.get(Health, component)
+    since = before.failing_since if before is not None else None
+    text = str(error)[:1000]
+    sign_in = isinstance(error, SignInFailed)
+    values: dict[str, object] = {"last_failed_at": now, "last_error": text}
+    values["sign_in_failed"] = sign_in
+    if since is None:
+        # Only the first failure starts the outage (another replica may have started it).
+        session.execute(
+            update(Health)
+            .where(Health.component == component, Health.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+        since = now
+    _write(session, component, values)
+    started = session.scalar(select(Health.failing_since).where(Health.component == component))
+    return Outage(component, as_utc(started) if started else since, text, sign_in)
+
+
+def claim_alert(session: Session, component: str, now: datetime, after: timedelta) -> bool:
+    """True for exactly one caller once an outage has lasted `after` (across replicas)."""
+    claimed = session.execute(
+        update(Health)
+        .where(
+            Health.component == component,
+            Health.failing_since <= now - after,
+            Health.alerted_at.is_(None),
+        )
+        .values(alerted_at=now)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _write(session: Session, component: str, values: dict[str, object]) -> None:
+    done = session.execute(update(Health).where(Health.component == component).values(**values))
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(Health(component=component, **{"sign_in_failed": False, **values}))
+
+
+# -- reading: what status, `health` and the metrics show -----------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One server as a person needs to know it: fine, failing, or not heard from lately."""
+
+    component: str
+    state: str  # "ok" | "failing" | "stale" | "unknown"
+    summary: str
+    last_ok_at: datetime | None
+    signed_in_at: datetime | None
+    failing_since: datetime | None
+    last_error: str | None
+    sign_in_failed: bool
+    alerted_at: datetime | None
+    waiting: int = 0
+    oldest_waiting_at: datetime | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "component": self.component,
+            "state": self.state,
+            "summary": self.summary,
+            "last_ok_at": iso(self.last_ok_at),
+            "signed_in_at": iso(self.signed_in_at),
+            "failing_since": iso(self.failing_since),
+            "last_error": self.last_error,
+            "sign_in_failed": self.sign_in_failed,
+            "alerted_at": iso(self.alerted_at),
+            "waiting": self.waiting,
+            "oldest_waiting_at": iso(self.oldest_waiting_at),
+        }
+
+
+def poll_due_within(settings: Settings) -> timedelta:
+    """A poll older than this is late: the daemon passes at least every poll_interval, so
+    three missed in a row (plus a slow pass) means it is stuck, stopped, or cannot read."""
+    return settings.mailbox.poll_interval * 3 + SLACK
+
+
+def send_due_within(settings: Settings) -> timedelta:
+    """Mail waiting longer than this is late: the outbox retries at least every 10 min."""
+    return max(
+        timedelta(minutes=10) + settings.mailbox.poll_interval * 2, poll_due_within(settings)
+    )
+
+
+def read(session: Session, settings: Settings, now: datetime) -> list[Reading]:
+    found = rows(session)
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(Outbox.created_at)).where(Outbox.state == MailState.QUEUED)
+    ).one()
+    return [
+        _mailbox(found[MAILBOX], settings, now),
+        _smtp(found[SMTP], settings, now, int(waiting or 0), oldest and as_utc(oldest)),
+    ]
+
+
+def _reading(row: Health, state: str, summary: str, **extra: object) -> Reading:
+    return Reading(
+        row.component,
+        state,
+        summary,
+        row.last_ok_at,
+        row.signed_in_at,
+        row.failing_since,
+        row.last_error,
+        bool(row.sign_in_failed),
+        row.alerted_at,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    return "never" if moment is None else f"{humanize(now - as_utc(moment))} ago"
+
+
+def _failing(row: Health, now: datetime) -> str:
+    since = row.failing_since or now
+    kind = "sign-in refused" if row.sign_in_failed else "failing"
+    text = f"{kind} for {humanize(now - since)} (since {iso(since)}): {row.last_error}"
+    if row.alerted_at is not None:
+        text += f"; admins alerted {_ago(row.alerted_at, now)}"
+    return text
+
+
+def _mailbox(row: Health, settings: Settings, now: datetime) -> Reading:
+    if row.failing_since is not None:
+        summary = _failing(row, now) + f"; last good poll {_ago(row.last_ok_at, now)}"
+        return _reading(row, "failing", summary)
+    if row.last_ok_at is None:
+        return _reading(row, "unknown", "no poll recorded yet (is `mailbaton run` running?)")
+    late = now - row.last_ok_at > poll_due_within(settings)
+    summary = f"last poll {_ago(row.last_ok_at, now)}"
+    if late:
+        due = humanize(poll_due_within(settings))
+        summary += f": older than {due} (is `mailbaton run` running?)"
+    summary += f"; last sign-in {_ago(row.signed_in_at, now)}"
+    return _reading(row, "stale" if late else "ok", summary)
+
+
+def _smtp(
+    row: Health, settings: Settings, now: datetime, waiting: int, oldest: datetime | None
+) -> Reading:
+    extra = {"waiting": waiting, "oldest_waiting_at": oldest}
+    queue = f"{waiting} mail(s) waiting" if waiting else "nothing waiting"
+    if oldest is not None:
+        queue += f", the oldest queued {_ago(oldest, now)}"
+    if row.failing_since is not None:
+        return _reading(row, "failing", _failing(row, now) + f"; {queue}", **extra)
+    summary = f"last send {_ago(row.last_ok_at, now)}; {queue}"
+    # Sending only matters when there is mail to send: a quiet outbox is not late.
+    late = oldest is not None and now - oldest > send_due_within(settings)
+    if late:
+        summary += f": older than {humanize(send_due_within(settings))}"
+    if row.last_ok_at is None and not late:
+        return _reading(row, "unknown" if waiting else "ok", summary, **extra)
+    return _reading(row, "stale" if late else "ok", summary, **extra)
+
+
+def healthy(readings: list[Reading]) -> bool:
+    return all(r.state in ("ok", "unknown") for r in readings)
+
+
+def lines(readings: list[Reading]) -> list[str]:
+    """The health block `status` prints above the tickets."""
+    marks = {"ok": "ok", "unknown": "?", "stale": "LATE", "failing": "FAILING"}
+    return [f"{r.component:<8} {marks[r.state]:<8} {r.summary}" for r in readings]
