@@ -76,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--all", action="store_true", help="every ticket, rejected ones too")
     status.add_argument("--json", action="store_true")
 
-    health = commands.add_parser(
-        "health", help="is the mailbox read and mail sent? (exit 1 if failing or late)"
-    )
+    health = commands.add_parser("health", help="mailbox and SMTP health (exit 1: failing, late)")
     health.add_argument("--json", action="store_true")
 
     show = commands.add_parser("show", help="one ticket with its timeline")
