@@ -132,8 +132,8 @@ class Watch:
     def __init__(self, db: Database, desk: Desk) -> None:
         self.db = db
         self.desk = desk
-        # Per process: when each failing server was last logged, and with which words.
-        self.logged: dict[str, tuple[datetime, str]] = {}
+        # Per process: when each failing server was last logged.
+        self.logged: dict[str, datetime] = {}
 
     def saw(
         self, component: str, now: datetime, error: TransportError | None, *, signed_in: bool
@@ -161,9 +161,11 @@ class Watch:
 
     def _log(self, outage: Outage, now: datetime, told: bool) -> None:
         last = self.logged.get(outage.component)
-        if not told and last is not None and last[1] == outage.error and now - last[0] < LOG_EVERY:
+        # Not again when only its words change: a server that flaps between two errors
+        # would otherwise fill the log one line per pass.
+        if not told and last is not None and now - last < LOG_EVERY:
             return
-        self.logged[outage.component] = (now, outage.error)
+        self.logged[outage.component] = now
         settings = self.desk.settings
         what = describe(settings, outage.component)[0]
         kind = "cannot sign in to" if outage.sign_in else "cannot use"

@@ -115,9 +115,10 @@ def test_a_daemon_alerts_once_when_the_mailbox_stays_down_then_notes_recovery(
     body = parse(sandbox_server.messages(ADMIN)[0]).get_body(("plain",))
     assert body is not None and f"127.0.0.1:{imap.imap_port}" in str(body.get_content())
     said = log.read_text()
-    # Some ten failing passes: the clear line once, and once more when the alert went out.
+    # Many failing passes; the clear line once, and once more when the alert went out.
+    failed_passes = [line for line in said.splitlines() if "inbox unavailable" in line]
     warnings = [line for line in said.splitlines() if "cannot use the mailbox" in line]
-    assert len(warnings) == 2, said
+    assert len(failed_passes) >= 5 and len(warnings) == 2, said
     assert "mailbaton keeps trying" in warnings[0] and "the mailbox works again" in said
     assert _readings(config)["mailbox"].state == "ok"
 
@@ -165,7 +166,9 @@ def test_wrong_password_passes_alert_once_then_recover_and_status_shows_it(
     try:
         healthy.run_pass(t0)
         dovecot_server.deliver(mails.handoff())
-        for minute in range(1, 16):  # failing from minute 1: 14 minutes
+        # Failing from minute 1: 14 minutes by minute 15. (Few passes: Dovecot answers a
+        # wrong password only after a 2-second delay.)
+        for minute in (1, 8, 15):
             assert broken.run_pass(t0 + minute * MINUTE).inbox_error
         assert dovecot_server.messages(ADMIN) == []
         status = broken.cli_inline("status")
@@ -178,7 +181,7 @@ def test_wrong_password_passes_alert_once_then_recover_and_status_shows_it(
 
         broken.run_pass(t0 + 16 * MINUTE)
         _wait(lambda: len(dovecot_server.messages(ADMIN)) >= 1, 10, "the alert")
-        for minute in range(17, 30, 4):
+        for minute in (20, 29):
             broken.run_pass(t0 + minute * MINUTE)
         (alert,) = dovecot_server.messages(ADMIN)
         assert "ALERT: the mailbox has been failing for 15 min" in str(parse(alert)["Subject"])
