@@ -36,6 +36,7 @@ from mailbaton.tickets.queries import (
     ticket_json,
 )
 from mailbaton.transport.base import TransportError
+from mailbaton.transport.metrics_http import MetricsUnavailable
 from mailbaton.transport.pipe import Pipe
 from mailbaton.watch import health
 
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="the daemon (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="one pass, then exit")
+    run.add_argument("--metrics-port", metavar="[HOST:]PORT", help="serve Prometheus metrics")
     run.add_argument(
         "--now",
         help="with --once: act as if it were this ISO-8601 time; this is for real (mail is "
@@ -192,8 +194,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from mailbaton.app.service import Service
 
-    if (args.now or args.dry_run) and not args.once:
-        print("mailbaton: --now and --dry-run go with --once", file=sys.stderr)
+    if ((args.now or args.dry_run) and not args.once) or (args.once and args.metrics_port):
+        print("mailbaton: --now/--dry-run go with --once, --metrics-port without", file=sys.stderr)
         return EXIT_USAGE
     try:
         now = parse_instant(args.now) if args.now else None
@@ -210,12 +212,12 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
             for outcome in report.outcomes:
                 print(f"  {outcome.outcome}: {outcome.reason}")
             return EXIT_ERROR if report.inbox_error else EXIT_OK
-        asyncio.run(
-            service.run_forever(
-                lambda r: logging.getLogger("mailbaton").info("pass: %s", r.summary())
-            )
-        )
+        say = logging.getLogger("mailbaton").info
+        asyncio.run(service.run_forever(lambda r: say("pass: %s", r.summary()), args.metrics_port))
         return EXIT_OK
+    except MetricsUnavailable as problem:
+        print(f"mailbaton: --metrics-port: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         service.close()
 
@@ -265,12 +267,8 @@ def status_command(args: argparse.Namespace, settings: Settings, db: Database) -
 
 def health_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     with db.transaction() as session:
-        readings = health.read(session, settings, utcnow())
-    ok = health.healthy(readings)
-    if args.json:
-        print(json.dumps({"ok": ok, "health": [r.as_json() for r in readings]}, indent=2))
-    else:
-        print("\n".join(health.lines(readings)))
+        text, ok = health.report(session, settings, utcnow(), as_json=args.json)
+    print(text)
     return EXIT_OK if ok else EXIT_ERROR
 
 

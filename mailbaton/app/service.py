@@ -24,10 +24,12 @@ from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
 from mailbaton.transport.base import Mailbox, Sender, TransportError
 from mailbaton.transport.idle import IdleWatcher
 from mailbaton.transport.imap import ImapMailbox
+from mailbaton.transport.metrics_http import serve as serve_metrics
 from mailbaton.transport.smtp import SmtpSender
 from mailbaton.transport.webhook import WebhookSender
 from mailbaton.watch.alerts import Watch
 from mailbaton.watch.health import MAILBOX, SMTP
+from mailbaton.watch.metrics import registry
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +168,22 @@ class Service:
 
     # -- the daemon -------------------------------------------------------------
 
-    async def run_forever(self, on_pass: Callable[[PassReport], None] | None = None) -> None:
+    async def run_forever(
+        self, on_pass: Callable[[PassReport], None] | None = None, metrics: str | None = None
+    ) -> None:
         """Passes until SIGTERM or SIGINT; between them it sleeps until whichever comes
-        first: IDLE reports mail, the poll interval runs out, or something falls due."""
+        first: IDLE reports mail, the poll interval runs out, or something falls due.
+        With `metrics` ([HOST:]PORT), Prometheus metrics are served there meanwhile."""
+        stop_metrics = serve_metrics(metrics, registry(self.db)) if metrics else None
+        if metrics:
+            log.info("Prometheus metrics on %s/metrics", metrics)
+        try:
+            await self._loop(on_pass)
+        finally:
+            if stop_metrics is not None:
+                stop_metrics()
+
+    async def _loop(self, on_pass: Callable[[PassReport], None] | None) -> None:
         loop = asyncio.get_running_loop()
         wake, stop = asyncio.Event(), asyncio.Event()
 

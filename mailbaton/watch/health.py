@@ -8,6 +8,7 @@ success; alerts.py mails the admins about it once it has lasted `alerts.after`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -235,6 +236,17 @@ def _smtp(
 
 def healthy(readings: list[Reading]) -> bool:
     return all(r.state in ("ok", "unknown") for r in readings)
+
+
+def report(
+    session: Session, settings: Settings, now: datetime, *, as_json: bool
+) -> tuple[str, bool]:
+    """What `mailbaton health [--json]` prints, and whether all is well."""
+    readings = read(session, settings, now)
+    ok = healthy(readings)
+    if as_json:
+        return json.dumps({"ok": ok, "health": [r.as_json() for r in readings]}, indent=2), ok
+    return "\n".join(lines(readings)), ok
 
 
 def lines(readings: list[Reading]) -> list[str]:

@@ -24,7 +24,7 @@ from servers import DovecotServer, MailDevelServer
 from mailbaton.app.service import Service
 from mailbaton.clock import utcnow
 from mailbaton.config import load
-from mailbaton.store.db import Database
+from mailbaton.store.db import Database, make_engine
 from mailbaton.watch import health
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
     while not condition():
         if time.monotonic() - started > timeout:
             raise AssertionError(f"not within {timeout:g} s: {what}")
-        time.sleep(0.1)
+        time.sleep(0.25)
 
 
 def _subjects(server: object, user: str) -> list[str]:
@@ -67,8 +67,9 @@ def daemon(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
 
 
 def _readings(config: Path) -> dict[str, health.Reading]:
+    """What `mailbaton health` reads; without migrating (which takes a write lock)."""
     settings = load(config)
-    db = Database.open(settings.database_url)
+    db = Database(make_engine(settings.database_url))
     try:
         with db.transaction() as session:
             return {r.component: r for r in health.read(session, settings, utcnow())}
@@ -93,14 +94,14 @@ def test_a_daemon_alerts_once_when_the_mailbox_stays_down_then_notes_recovery(
     )
     text = text.replace("timeout = 10\n", 'timeout = 3\npoll_interval = "1s"\n', 1)
     config = baton.config_path
-    config.write_text(text + f'\n[alerts]\nadmins = ["{ADMIN}"]\nafter = "4s"\n')
+    config.write_text(text + f'\n[alerts]\nadmins = ["{ADMIN}"]\nafter = "6s"\n')
     log = tmp_path / "daemon.log"
     with daemon(config, log) as process:
         _wait(lambda: _readings(config)["mailbox"].state == "ok", 30, "a first good poll")
         imap.kill()
         started = time.monotonic()
         _wait(lambda: len(sandbox_server.messages(ADMIN)) >= 1, 30, "the alert")
-        assert time.monotonic() - started >= 4  # not before alerts.after
+        assert time.monotonic() - started >= 6  # not before alerts.after
         reading = _readings(config)["mailbox"]
         assert reading.state == "failing" and reading.alerted_at is not None
         time.sleep(3)  # three more failing passes: no second alert
@@ -115,17 +116,19 @@ def test_a_daemon_alerts_once_when_the_mailbox_stays_down_then_notes_recovery(
     body = parse(sandbox_server.messages(ADMIN)[0]).get_body(("plain",))
     assert body is not None and f"127.0.0.1:{imap.imap_port}" in str(body.get_content())
     said = log.read_text()
-    # Many failing passes; the clear line once, and once more when the alert went out.
+    # More failing passes than lines: the clear line once, and once more with the alert.
     failed_passes = [line for line in said.splitlines() if "inbox unavailable" in line]
     warnings = [line for line in said.splitlines() if "cannot use the mailbox" in line]
-    assert len(failed_passes) >= 5 and len(warnings) == 2, said
+    assert len(failed_passes) >= 3 and len(warnings) == 2, said
     assert "mailbaton keeps trying" in warnings[0] and "the mailbox works again" in said
     assert _readings(config)["mailbox"].state == "ok"
 
 
 def test_a_wrong_password_keeps_the_daemon_running_and_says_so(
-    dovecot_server: DovecotServer, tmp_path: Path
+    dovecot_factory: Callable[..., DovecotServer], tmp_path: Path
 ) -> None:
+    # A private Dovecot: refused logins slow down every later login from the same address.
+    dovecot_server = dovecot_factory()
     baton = make_baton(dovecot_server, tmp_path)
     baton.close()
     text = baton.config_path.read_text().replace(
@@ -134,7 +137,7 @@ def test_a_wrong_password_keeps_the_daemon_running_and_says_so(
     baton.config_path.write_text(text.replace("timeout = 10\n", 'poll_interval = "1s"\n', 1))
     log = tmp_path / "daemon.log"
     with daemon(baton.config_path, log) as process:
-        _wait(lambda: _readings(baton.config_path)["mailbox"].state == "failing", 30, "a pass")
+        _wait(lambda: _readings(baton.config_path)["mailbox"].state == "failing", 60, "a pass")
         time.sleep(4)  # a few more passes, each refused
         assert process.poll() is None, log.read_text()
     assert process.returncode == 0
@@ -149,11 +152,14 @@ def test_a_wrong_password_keeps_the_daemon_running_and_says_so(
 
 
 def test_wrong_password_passes_alert_once_then_recover_and_status_shows_it(
-    dovecot_server: DovecotServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    dovecot_factory: Callable[..., DovecotServer],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """`run --once --now` passes with a controlled clock: the alert comes after exactly
     alerts.after, through Dovecot's own MTA; `status` and `health` show the failure."""
     caplog.set_level(logging.INFO)
+    dovecot_server = dovecot_factory()
     baton = make_baton(dovecot_server, tmp_path)
     baton.close()
     config = baton.config_path
