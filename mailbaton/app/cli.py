@@ -56,19 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    run = commands.add_parser("run", help="the daemon (or one pass with --once)")
-    run.add_argument("--once", action="store_true", help="one pass, then exit")
-    run.add_argument("--metrics-port", metavar="[HOST:]PORT", help="serve Prometheus metrics")
-    run.add_argument(
-        "--now",
-        help="with --once: act as if it were this ISO-8601 time; this is for real (mail is "
-        "sent, escalations fire, messages are filed): add --dry-run to only look",
-    )
-    run.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="with --once: say what would happen, without sending, filing or changing anything",
-    )
+    add_run_parser(commands)
 
     commands.add_parser(
         "check", help="a checklist: IMAP, SMTP, database, templates, each with a likely fix"
@@ -109,6 +97,22 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         help="log lines on stderr: text (default) or json, one object per line",
     )
     parser.add_argument("--version", action="version", version=f"mailbaton {_version()}")
+
+
+def add_run_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser("run", help="the daemon (or one pass with --once)")
+    run.add_argument("--once", action="store_true", help="one pass, then exit")
+    run.add_argument("--metrics-port", metavar="[HOST:]PORT", help="serve Prometheus metrics")
+    run.add_argument(
+        "--now",
+        help="with --once: act as if it were this ISO-8601 time; this is for real (mail is "
+        "sent, escalations fire, messages are filed): add --dry-run to only look",
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --once: say what would happen, without sending, filing or changing anything",
+    )
 
 
 def _version() -> str:

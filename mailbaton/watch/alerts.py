@@ -2,9 +2,10 @@
 
 A failing server gets one clear log line at once and again every LOG_EVERY while it lasts
 (never one per pass, never silence); once it has failed for `alerts.after`, the
-`[alerts] admins` get one mail, and one recovery note when it works again. Both go
-through the durable outbox: if SMTP itself is down, the alert waits there and leaves
-with the first mail the server takes again.
+`[alerts] admins` get one mail (and every [notify.NAME] webhook taking "health" one
+post), and one recovery note when it works again. Both go through the durable outbox:
+if SMTP itself is down, the mail waits there and leaves with the first mail the server
+takes again (webhook posts do not wait for SMTP).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 from mailbaton.clock import humanize, iso
 from mailbaton.config import Settings
 from mailbaton.outbound.desk import Desk, header_address
+from mailbaton.outbound.hooks import Alert as HookAlert
+from mailbaton.outbound.hooks import queue_hooks
 from mailbaton.outbound.outbox import enqueue
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox
@@ -32,6 +35,7 @@ LOG_EVERY = timedelta(minutes=5)
 # These mails belong to no ticket: this names them in Message-IDs and X-Mailbaton-Ticket.
 REF = "mailbaton-health"
 ALERT, RECOVERY = "alert", "recovery"
+HEALTH = "health"  # the [notify.NAME] event these are posted under
 
 
 def describe(settings: Settings, component: str) -> tuple[str, str]:
@@ -101,11 +105,46 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
     return context(settings, outage, since + settings.alerts.after + timedelta(minutes=1))
 
 
+def audience(settings: Settings) -> list[str]:
+    """Who hears of an outage: the admins by mail, the webhooks that take "health"."""
+    hooks = [f"webhook {hook.name}" for hook in settings.hooks if HEALTH in hook.events]
+    return [*settings.alerts.admins, *hooks]
+
+
 def queue(session: Session, desk: Desk, name: str, outage: Outage, now: datetime) -> bool:
-    """Queues one alert or recovery note for this outage; never two (the dedupe key names
-    the outage, so a replica or a restart that gets here again finds it queued)."""
-    admins = desk.settings.alerts.admins
+    """Queues the alert or recovery note for this outage: mail to the admins, a post to
+    every [notify.NAME] that takes "health". Never twice: the dedupe key names the outage,
+    so a replica or a restart that gets here again finds it queued."""
     key = f"health:{name}:{outage.component}:{iso(outage.since)}"
+    said = hook_alert(desk.settings, name, outage, now)
+    posted = queue_hooks(session, desk.settings.hooks, said, dedupe_key=key, now=now)
+    return _mail(session, desk, name, outage, now, key) or posted > 0
+
+
+def hook_alert(settings: Settings, name: str, outage: Outage, now: datetime) -> HookAlert:
+    """The same news for a chat channel: a headline, the error, what to do."""
+    seen = context(settings, outage, now)
+    what = str(seen["what"])
+    if name == ALERT:
+        headline = f"mailbaton: {what} has been failing for {seen['duration']}"
+        lines: tuple[str, ...] = (f"The last error: {outage.error}", str(seen["fix"]))
+    else:
+        headline = f"mailbaton: {what} works again, after {seen['duration']} of failures"
+        lines = (f"The last error was: {outage.error}",)
+    facts = (("Server", str(seen["server"])), ("Failing since", iso(outage.since) or ""))
+    data = {
+        "component": outage.component,
+        "state": "failing" if name == ALERT else "recovered",
+        "since": iso(outage.since),
+        "until": iso(outage.until),
+        "error": outage.error,
+        "sign_in": outage.sign_in,
+    }
+    return HookAlert(HEALTH, headline, lines, facts, data)
+
+
+def _mail(session: Session, desk: Desk, name: str, outage: Outage, now: datetime, key: str) -> bool:
+    admins = desk.settings.alerts.admins
     if not admins or name not in desk.composer.names():
         return False
     if session.scalar(select(Outbox.id).where(Outbox.dedupe_key == key).limit(1)) is not None:
@@ -149,7 +188,7 @@ class Watch:
                 outage = health.note_failure(session, component, now, error)
                 after = settings.alerts.after
                 told = (
-                    bool(settings.alerts.admins)
+                    bool(audience(settings))
                     and health.claim_alert(session, component, now, after)
                     and queue(session, self.desk, ALERT, outage, now)
                 )
@@ -173,8 +212,8 @@ class Watch:
             f"; mailbaton keeps trying (every {humanize(settings.mailbox.poll_interval)} or sooner)"
         )
         if told:
-            tail += f"; alert queued for {', '.join(settings.alerts.admins)}"
-        elif not settings.alerts.admins:
+            tail += f"; alert queued for {', '.join(audience(settings))}"
+        elif not audience(settings):
             tail += "; no [alerts] admins to mail"
         log.warning(
             "%s %s, failing for %s (since %s): %s%s",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from mailbaton.clock import as_utc, humanize, iso
 from mailbaton.config import Settings
-from mailbaton.outbound.outbox import MailState
+from mailbaton.outbound.outbox import Channel, MailState
 from mailbaton.store.models import Health, Outbox
 from mailbaton.transport.base import SignInFailed, TransportError
 
@@ -164,7 +164,9 @@ def send_due_within(settings: Settings) -> timedelta:
 def read(session: Session, settings: Settings, now: datetime) -> list[Reading]:
     found = rows(session)
     waiting, oldest = session.execute(
-        select(func.count(), func.min(Outbox.created_at)).where(Outbox.state == MailState.QUEUED)
+        select(func.count(), func.min(Outbox.created_at)).where(
+            Outbox.state == MailState.QUEUED, Outbox.channel == Channel.MAIL
+        )
     ).one()
     return [
         _mailbox(found[MAILBOX], settings, now),

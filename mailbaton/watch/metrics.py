@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailbaton.clock import as_utc, utcnow
-from mailbaton.outbound.outbox import MailState
+from mailbaton.outbound.outbox import Channel, MailState
 from mailbaton.store.db import Database
 from mailbaton.store.models import Inbound, Outbox, Outcome, State, Ticket
 from mailbaton.watch import health
@@ -57,8 +57,9 @@ def registry(db: Database, now: Callable[[], datetime] = utcnow) -> CollectorReg
     return found
 
 
-def _counts(session: Session, column: Any, model: type) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).select_from(model).group_by(column))
+def _counts(session: Session, column: Any, model: type, *where: Any) -> dict[str, int]:
+    query = select(column, func.count()).select_from(model).where(*where).group_by(column)
+    rows = session.execute(query)
     return {str(key): int(count) for key, count in rows}
 
 
@@ -75,7 +76,7 @@ def _messages(session: Session) -> Metric:
 
 
 def _mails(session: Session) -> Iterator[Metric]:
-    found = _counts(session, Outbox.state, Outbox)
+    found = _counts(session, Outbox.state, Outbox, Outbox.channel == Channel.MAIL)
     sent = CounterMetricFamily("mailbaton_mails_sent", "Mails the SMTP server took")
     sent.add_metric([], found.get(MailState.SENT, 0))
     yield sent

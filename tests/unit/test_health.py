@@ -17,13 +17,15 @@ import pytest
 from desk_bench import START, database, settings
 
 from mailbaton.app.service import PassReport, Service
-from mailbaton.config import Settings
-from mailbaton.outbound.outbox import MailState
+from mailbaton.config import Settings, from_dict
+from mailbaton.outbound.compose import Composer
+from mailbaton.outbound.desk import Desk
+from mailbaton.outbound.outbox import Channel, MailState
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox
 from mailbaton.transport.base import Incoming, SignInFailed, Source, Transient, TransportError
 from mailbaton.watch import health
-from mailbaton.watch.alerts import LOG_EVERY
+from mailbaton.watch.alerts import LOG_EVERY, Watch
 
 MINUTE = timedelta(minutes=1)
 ADMINS = ["ops-admin@example.com", "it@example.com"]
@@ -262,3 +264,42 @@ def test_sending_is_late_only_when_mail_waits(world: World) -> None:
     smtp = world.readings(20)["smtp"]
     assert smtp.state == "failing" and smtp.waiting == 1
     assert "1 mail(s) waiting" in smtp.summary and "421 try later" in smtp.summary
+
+
+def test_webhooks_that_take_health_get_one_alert_post_and_one_recovery_post(
+    tmp_path: Path,
+) -> None:
+    """Posts are only queued here (the daemon's pass posts them): no sockets."""
+    hooks = from_dict(
+        {
+            "mailbox": {"username": "baton@example.com", "address": "baton@example.com"},
+            "notify": {
+                "it": {"kind": "slack", "url": "https://hooks.slack.com/services/T/B/sEcReT"},
+                "managers": {
+                    "kind": "teams",
+                    "url": "https://example.com/teams",
+                    "events": ["escalation"],
+                },
+            },
+        },
+        base=tmp_path,
+        environ={},
+    ).hooks
+    db = database(tmp_path)
+    config = replace(alerting(admins=[]), hooks=hooks)
+    watch = Watch(db, Desk(config, Composer(None)))
+    for minute in (0, 10, 15, 20, 30):
+        watch.saw(health.MAILBOX, START + minute * MINUTE, WRONG, signed_in=True)
+    watch.saw(health.MAILBOX, START + 31 * MINUTE, None, signed_in=True)
+    watch.saw(health.MAILBOX, START + 32 * MINUTE, None, signed_in=True)
+    with db.transaction() as session:
+        rows = list(session.query(Outbox).order_by(Outbox.id))
+    assert [(r.channel, r.kind, json.loads(r.rcpt_json)) for r in rows] == [
+        (Channel.WEBHOOK, "health webhook", ["it"]),
+        (Channel.WEBHOOK, "health webhook", ["it"]),
+    ]  # the managers' hook takes escalations only; no admins, so no mail
+    alert, recovery = (json.loads(r.raw) for r in rows)
+    assert "the mailbox has been failing for 15 min" in alert["text"]
+    assert "refused the sign-in" in alert["text"]
+    assert "the mailbox works again, after 31 min of failures" in recovery["text"]
+    db.close()
