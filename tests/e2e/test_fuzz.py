@@ -9,11 +9,14 @@ Three hypothesis tests, each against ONE SQLite database with a real Desk:
 
 Every processed message counts as one case. Per case: no exception escapes, the
 outcome is one of the four, the ledger has exactly one row for its UID with that
-outcome, and a failed or rejected outcome says why. The module prints the number of
-cases tried and asserts at least 10,000 when the whole module ran.
+outcome, and a failed or rejected outcome says why. Each test asserts its own quota of
+cases, and the quotas add up to at least 10,000 (checked on import), so a passing module
+ran 10,000+ cases however pytest-xdist spread its tests; a worker that ran the whole
+module also checks the total it counted.
 
-Reproducible: derandomize=True and no example database; every mutation draws its
-parameters from a random.Random seeded by an integer hypothesis drew.
+Reproducible: derandomize=True (each part of the mutation test a fixed seed of its own)
+and no example database; every mutation draws its parameters from a random.Random
+seeded by an integer hypothesis drew.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, select
 
@@ -43,22 +46,32 @@ from mailbaton.store.models import Inbound
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
-# Minutes, not seconds: it runs with the end-to-end tier, not in the quick unit loop. One
-# xdist worker runs the whole module, so its case count below covers all three tests.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzz")]
+# Minutes, not seconds: it runs with the end-to-end tier, not in the quick unit loop. The
+# mutation test runs in parts, so pytest-xdist's workers share the module.
+pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 OUTCOMES = {intake.PROCESSED, intake.REJECTED, intake.IGNORED, intake.FAILED}
 MIN_CASES = 10_000
+MUTATION_SEED = 20261123
 
 # Examples x messages per example (plus one replay and one redelivery per mutation example).
 MUTATION_EXAMPLES, MUTATION_BATCH = 920, 8
+# The mutation examples in parts of their own (a seed and a database each), run side by side.
+MUTATION_PARTS = 4
 HANDOFF_EXAMPLES, HANDOFF_BATCH = 170, 6
 EXTREME_EXAMPLES, EXTREME_BATCH = 10, 2
+# What each test must count itself; together they keep the promise of MIN_CASES.
+MUTATION_PART_QUOTA = MUTATION_EXAMPLES // MUTATION_PARTS * (MUTATION_BATCH + 2)
+HANDOFF_QUOTA = HANDOFF_EXAMPLES * HANDOFF_BATCH
+EXTREME_QUOTA = EXTREME_EXAMPLES * EXTREME_BATCH
+QUOTAS = MUTATION_PARTS * MUTATION_PART_QUOTA + HANDOFF_QUOTA + EXTREME_QUOTA
+assert QUOTAS >= MIN_CASES, f"the tests' quotas add up to {QUOTAS}, under {MIN_CASES}"
 
 CASES: Counter[str] = Counter()
 OUTCOME_COUNTS: Counter[str] = Counter()
 FAILED_REASONS: Counter[str] = Counter()
 FINISHED: set[str] = set()
+FUZZ_TESTS = MUTATION_PARTS + 2
 
 FUZZ_SETTINGS = {
     "derandomize": True,
@@ -592,6 +605,9 @@ class Desk:
     uids: Iterator[int]
     name: str
     last_sources: list[intake.Source] = field(default_factory=list)
+    # This test's own cases (every kind) and outcomes: its quota does not lean on others.
+    cases: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
 
     @property
     def db(self) -> Database:
@@ -611,7 +627,9 @@ class Desk:
                     f"reproduce with raw = {raw[:4000]!r}"
                 ) from error
             CASES[kind or self.name] += 1
+            self.cases += 1
             OUTCOME_COUNTS[outcome.outcome] += 1
+            self.outcomes[outcome.outcome] += 1
             if outcome.outcome == intake.FAILED:
                 FAILED_REASONS[outcome.reason[:160]] += 1
             assert outcome.outcome in OUTCOMES, (outcome, raw[:2000])
@@ -655,6 +673,7 @@ class Desk:
         except Exception as error:
             raise AssertionError(f"redelivery raised {error!r}; raw = {raw[:4000]!r}") from error
         CASES["redelivered"] += 1
+        self.cases += 1
         assert again.already_done, (first, again, raw[:2000])
         assert (again.outcome, again.reason) == (first.outcome, first.reason), (first, again)
         self.check_ledger([source], [first], [raw])
@@ -701,7 +720,7 @@ def _report_case_count() -> Iterator[None]:
     )
     for reason, n in FAILED_REASONS.most_common(10):
         print(f"  failed x{n}: {reason}")
-    if len(FINISHED) == 3:  # the whole module ran: the promise is about all of it
+    if len(FINISHED) == FUZZ_TESTS:  # this worker ran them all: count the promise here too
         assert total >= MIN_CASES, f"only {total} fuzz cases ran; promised {MIN_CASES}"
 
 
@@ -734,8 +753,11 @@ def build(desk: Desk, seed: int, steps: list[tuple[str, int]], extra: int, param
     return raw
 
 
-def test_mutated_messages_are_always_filed(desk: Desk) -> None:
-    @settings(max_examples=MUTATION_EXAMPLES, **FUZZ_SETTINGS)
+@pytest.mark.parametrize("part", range(MUTATION_PARTS))
+def test_mutated_messages_are_always_filed(desk: Desk, part: int) -> None:
+    # An explicit seed per part: derandomize alone would give every part the same examples.
+    @seed(MUTATION_SEED + part)
+    @settings(max_examples=MUTATION_EXAMPLES // MUTATION_PARTS, **FUZZ_SETTINGS)
     @given(
         batch=st.lists(case, min_size=MUTATION_BATCH, max_size=MUTATION_BATCH),
         again=st.tuples(st.integers(0, MUTATION_BATCH - 1), st.integers(0, MUTATION_BATCH - 1)),
@@ -751,8 +773,8 @@ def test_mutated_messages_are_always_filed(desk: Desk) -> None:
         desk.redeliver(raws[redeliver], sources[redeliver], outcomes[redeliver])
 
     fuzz()
-    FINISHED.add("mutations")
-    assert CASES[desk.name] >= MUTATION_EXAMPLES * MUTATION_BATCH
+    FINISHED.add(f"mutations {part}")
+    assert desk.cases >= MUTATION_PART_QUOTA, (desk.cases, MUTATION_PART_QUOTA)
 
 
 # -- 2. generated handoffs and replies ---------------------------------------------------
@@ -862,8 +884,8 @@ def test_generated_handoffs_and_replies_are_always_filed(desk: Desk) -> None:
 
     fuzz()
     FINISHED.add("generated")
-    assert CASES[desk.name] >= HANDOFF_EXAMPLES * HANDOFF_BATCH
-    assert OUTCOME_COUNTS[intake.PROCESSED] > 0, "no generated handoff ever opened a ticket"
+    assert desk.cases >= HANDOFF_QUOTA, (desk.cases, HANDOFF_QUOTA)
+    assert desk.outcomes[intake.PROCESSED] > 0, "no generated handoff ever opened a ticket"
 
 
 # -- 3. structural extremes --------------------------------------------------------------
@@ -898,7 +920,7 @@ def test_thousands_of_parts_and_deep_nesting_are_filed(desk: Desk) -> None:
 
     fuzz()
     FINISHED.add("extremes")
-    assert CASES[desk.name] >= EXTREME_EXAMPLES * EXTREME_BATCH
+    assert desk.cases >= EXTREME_QUOTA, (desk.cases, EXTREME_QUOTA)
 
 
 # -- bugs the fuzzer found, pinned (strict: they pass the day the product is fixed) --------
