@@ -30,9 +30,9 @@ class TemplateProblem(Exception):
 Stamp = tuple[int, int]
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: str) -> Stamp | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except OSError:
         return None
     return found.st_mtime_ns, found.st_size
@@ -43,31 +43,29 @@ class FolderLoader(BaseLoader):
 
     def __init__(self, folders: Iterable[Path]) -> None:
         self.folders = tuple(folders)
+        # Plain strings and os.path: asked on every render, so kept to a stat or two.
+        self.roots = tuple(str(folder) for folder in self.folders)
         # Every source read, by template name: the files as they were when last loaded.
         self.view: dict[str, str] = {}
         # Counts loads, so a snapshot of `view` is copied only after something changed.
         self.version = 0
 
-    def find(self, name: str) -> Path | None:
-        parts = split_template_path(name)
-        for folder in self.folders:
-            path = folder.joinpath(*parts)
-            if path.is_file():
-                return path
-        return None
-
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        path = self.find(template)
-        seen = stamp(path) if path is not None else None
-        if path is None or seen is None:
+        parts = split_template_path(template)
+        candidates = [os.path.join(root, *parts) for root in self.roots]
+        index = next((i for i, c in enumerate(candidates) if os.path.isfile(c)), None)
+        if index is None:
             raise TemplateNotFound(template)
+        path, earlier = candidates[index], candidates[:index]
+        seen = stamp(path)
         try:
-            source = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as file:
+                source = file.read()
         except UnicodeDecodeError as error:
             message = f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8"
-            raise TemplateSyntaxError(message, 1, template, str(path)) from None
+            raise TemplateSyntaxError(message, 1, template, path) from None
         except OSError as error:
             raise TemplateNotFound(template, f"{template}: {error.strerror}") from None
         self.view[template] = source
@@ -75,27 +73,24 @@ class FolderLoader(BaseLoader):
 
         def uptodate() -> bool:
             # Also false when the admin adds this name to their folder, or removes it.
-            return self.find(template) == path and stamp(path) == seen
+            return stamp(path) == seen and not any(map(os.path.exists, earlier))
 
-        return source, str(path), uptodate
+        return source, path, uptodate
 
     def list_templates(self) -> list[str]:
-        found: set[str] = set()
-        for folder in self.folders:
-            for entry in os.scandir(folder) if folder.is_dir() else ():
-                if entry.is_file() and entry.name.endswith((".txt", ".html")):
-                    found.add(entry.name)
-        return sorted(found)
+        return sorted(self.read_all())
 
     def read_all(self) -> dict[str, str]:
         """Every template as it reads now (the daemon's start: the first good version)."""
         sources: dict[str, str] = {}
-        for name in self.list_templates():
-            path = self.find(name)
-            try:
-                sources[name] = path.read_text(encoding="utf-8") if path else ""
-            except (OSError, UnicodeDecodeError):
-                continue
+        for root in reversed(self.roots):  # the admin's files last: they win
+            for entry in os.scandir(root) if os.path.isdir(root) else ():
+                if entry.name.endswith((".txt", ".html")) and entry.is_file():
+                    try:
+                        with open(entry.path, encoding="utf-8") as file:
+                            sources[entry.name] = file.read()
+                    except (OSError, UnicodeDecodeError):
+                        sources.setdefault(entry.name, "")
         return sources
 
 
