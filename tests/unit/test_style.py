@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -31,8 +32,18 @@ def test_ruff_finds_nothing() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _mypy_cache() -> list[str]:
+    """One mypy cache per user, shared by every checkout: a fresh clone then re-checks what
+    differs (~1.5 s of CPU) instead of all of SQLAlchemy and the rest (~10 s). mypy checks
+    each cached module against its source's hash, so a shared cache is never stale."""
+    if os.environ.get("MYPY_CACHE_DIR"):
+        return []  # the user's own choice
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return ["--cache-dir", str(Path(home) / "mailbaton" / "mypy")]
+
+
 def test_mypy_strict_finds_nothing() -> None:
-    done = _run("mypy", "mailbaton")
+    done = _run("mypy", *_mypy_cache(), "mailbaton")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
