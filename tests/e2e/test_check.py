@@ -175,3 +175,26 @@ def test_broken_templates_are_listed(dovecot_baton: Baton, tmp_path: Path) -> No
     assert code == 1
     at = lines.index("templates: FAILED")
     assert lines[at + 1].startswith("  ") and "receipt" in lines[at + 1]
+
+
+@pytest.mark.parametrize(
+    ("security", "fix"),
+    [
+        ("ssl", 'TLS did not start: is this port for security = "ssl"? try "starttls"'),
+        ("starttls", 'the server offers no STARTTLS on this port: use security = "ssl"'),
+    ],
+)
+def test_tls_that_does_not_fit_the_port_is_named_with_the_other_setting(
+    sandbox_server: MailServer, tmp_path: Path, security: str, fix: str
+) -> None:
+    baton = make_baton(sandbox_server, tmp_path)  # mail-devel: plain ports, no STARTTLS
+    try:
+        text = baton.config_path.read_text()
+        baton.config_path.write_text(text.replace('security = "none"', f'security = "{security}"'))
+        code, lines = _check(baton)
+    finally:
+        baton.close()
+    assert code == 1
+    for server in ("IMAP", "SMTP"):
+        at = lines.index(next(line for line in lines if line.startswith(f"{server}: FAILED: ")))
+        assert lines[at + 1].startswith(f"  likely fix: {fix}"), lines[at + 1]
