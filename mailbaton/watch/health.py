@@ -88,7 +88,7 @@ def note_failure(session: Session, component: str, now: datetime, error: Transpo
             .values(failing_since=now)
         )
         since = now
-    _write(session, component, values)
+    _write(session, component, values, failing_since=now)
     started = session.scalar(select(Health.failing_since).where(Health.component == component))
     return Outage(component, as_utc(started) if started else since, text, sign_in)
 
@@ -107,10 +107,13 @@ def claim_alert(session: Session, component: str, now: datetime, after: timedelt
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def _write(session: Session, component: str, values: dict[str, object]) -> None:
+def _write(session: Session, component: str, values: dict[str, object], **first: object) -> None:
+    """Updates the row; makes it (with `first` too) where it is missing: the migration
+    makes both, but a database emptied by hand (or by a test) has none."""
     done = session.execute(update(Health).where(Health.component == component).values(**values))
     if done.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(Health(component=component, **{"sign_in_failed": False, **values}))
+        session.add(Health(component=component, **{"sign_in_failed": False, **first, **values}))
+        session.flush()
 
 
 # -- reading: what status, `health` and the metrics show -----------------------------------

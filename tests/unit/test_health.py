@@ -22,7 +22,7 @@ from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.outbox import Channel, MailState
 from mailbaton.store.db import Database
-from mailbaton.store.models import Outbox
+from mailbaton.store.models import Health, Outbox
 from mailbaton.transport.base import Incoming, SignInFailed, Source, Transient, TransportError
 from mailbaton.watch import health
 from mailbaton.watch.alerts import LOG_EVERY, Watch
@@ -303,3 +303,16 @@ def test_webhooks_that_take_health_get_one_alert_post_and_one_recovery_post(
     assert "refused the sign-in" in alert["text"]
     assert "the mailbox works again, after 31 min of failures" in recovery["text"]
     db.close()
+
+
+def test_a_database_without_health_rows_makes_them(world: World) -> None:
+    with world.db.transaction() as session:
+        session.query(Health).delete()
+    assert world.readings(0)["mailbox"].state == "unknown"
+    world.mailbox.error = WRONG
+    world.run(0)
+    world.run(15)
+    assert len(world.mails("alert")) == 1
+    world.mailbox.error = None
+    world.run(16)
+    assert len(world.mails("recovery")) == 1 and world.readings(16)["mailbox"].state == "ok"
