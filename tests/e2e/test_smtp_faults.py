@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -155,3 +156,33 @@ def test_a_stalling_server_is_a_temporary_failure(
     baton.run_pass(T0 + timedelta(minutes=20))
     assert len(handler.to("jane@example.com")) == 1
     assert len(handler.to("alice@example.com")) == 1
+
+
+def test_an_smtp_outage_alert_waits_in_the_outbox_and_leaves_with_its_recovery(
+    baton: Baton, smtp: tuple[Faulty, Controller]
+) -> None:
+    handler, controller = smtp  # not started: the server is down
+    admin = "it-admin@example.com"
+    baton.config_path.write_text(
+        baton.config_path.read_text() + f'\n[alerts]\nadmins = ["{admin}"]\n'
+    )
+    baton.reload()
+    baton.server.deliver(mails.handoff())
+    for minutes in range(0, 31, 5):  # failing from T0: alerted once past 15 min
+        baton.run_pass(T0 + timedelta(minutes=minutes))
+    checked = baton.cli_inline("health", "--json")
+    smtp_health = json.loads(checked.stdout)["health"][1]
+    assert checked.returncode == 1 and smtp_health["state"] == "failing"
+    assert smtp_health["alerted_at"] is not None and smtp_health["waiting"] == 3
+    assert "smtp     FAILING  failing for " in baton.cli_inline("status").stdout
+
+    controller.start()  # back at T0 + 31 min: everything waiting leaves, then the note
+    for minutes in range(31, 50):
+        baton.run_pass(T0 + timedelta(minutes=minutes))
+    subjects = [str(parse(raw)["Subject"]) for raw in handler.to(admin)]
+    assert len(subjects) == 2, subjects
+    assert subjects[0].startswith("[mailbaton] ALERT: the SMTP server has been failing for ")
+    assert subjects[1] == "[mailbaton] Recovered: the SMTP server works again"
+    assert len(handler.to("jane@example.com")) == 1  # the request, once
+    # (The mailbox reads as late: the passes ran at T0, a week ago by the wall clock.)
+    assert json.loads(baton.cli_inline("health", "--json").stdout)["health"][1]["state"] == "ok"
