@@ -67,7 +67,10 @@ def test_status_and_show_say_escalated_instead_of_a_deadline_still_ahead(baton: 
 
 
 def _deadline_cell(table: str) -> str:
-    header, row = table.splitlines()[:2]
+    # The ticket table follows whatever `status` says first (the service's health).
+    lines = table.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("ID "))
+    header, row = lines[at], lines[at + 1]
     start, end = header.index("DEADLINE"), header.index("ESC")
     return row[start:end].strip()
 
@@ -137,6 +140,6 @@ def test_status_piped_into_head_ends_quietly(baton: Baton) -> None:
         )
         producer.stdout.close()
         _, err = producer.communicate(timeout=60)
-        assert head.stdout.decode().startswith(("ID", "["))
+        assert head.stdout.strip(), "head read nothing"
         assert producer.returncode == 0, err.decode()
         assert err.decode() == "", err.decode()
