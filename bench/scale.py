@@ -151,7 +151,7 @@ def measure(config: Any, url: str, count: int) -> Scale:
         for _ in range(3):
             began = time.monotonic()
             with contextlib.redirect_stdout(io.StringIO()):
-                status_command(argparse.Namespace(all=False, json=False), db)
+                status_command(argparse.Namespace(all=False, json=False), settings, db)
             timings.append(time.monotonic() - began)
         desk = desk_for(settings)
         began = time.monotonic()
