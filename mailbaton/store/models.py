@@ -189,6 +189,8 @@ class Outbox(Base):
     __table_args__ = (
         Index("ix_outbox_due", "state", "next_attempt_at"),
         Index("ix_outbox_answer_to", "answer_to", "created_at"),
+        # status's line on webhook posts not sent: without it, a scan of every mail ever sent.
+        Index("ix_outbox_channel_state", "channel", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
