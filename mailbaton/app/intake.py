@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +57,9 @@ class Drained:
 
     outcomes: list[Outcome] = field(default_factory=list)
     refiled: int = 0
+    # Messages were left waiting (the pass's budget was spent, or a stop was asked for):
+    # the daemon starts its next pass at once.
+    more: bool = False
 
 
 # Decided messages are filed this many at a time, one UID MOVE per outcome folder: a
@@ -75,9 +79,15 @@ def drain(
     now: datetime,
     into: Drained,
     worker: Worker | None = None,
+    budget: int | None = None,
+    stopping: threading.Event | None = None,
 ) -> None:
     """Every waiting message ends filed under exactly one outcome, decided exactly once,
     also with several replicas draining one mailbox: each takes the messages it claims.
+
+    The daemon gives a `budget` (messages decided in this pass; then its deadlines and
+    outbox get their turn, so a backlog of handoffs does not hold back every request
+    until the last is decided) and `stopping` (SIGTERM: the chunk in hand is finished).
 
     Transport errors propagate: what was decided stays decided, and the next drain
     files it without deciding again."""
@@ -91,13 +101,23 @@ def drain(
     again = [source for source in waiting if source in done]
     for start in range(0, len(again), FILE_BATCH):
         with _claimed(db, worker, again[start : start + FILE_BATCH]) as mine:
-            _file(db, mailbox, [(source, Filed(done[source].outcome)) for source in mine])
-            into.refiled += len(mine)
+            # Read again under the claim: the replica that decided them files them before
+            # it lets go, and a second MOVE of a moved message fails the whole MOVE.
+            now_done = ledger.recorded_among(db, mine)
+            unfiled = [s for s in mine if s in now_done and not now_done[s].filed]
+            _file(db, mailbox, [(source, Filed(done[source].outcome)) for source in unfiled])
+            into.refiled += len(unfiled)
+    taken = 0
     for start in range(0, len(fresh), CLAIM_CHUNK):
+        if (budget is not None and taken >= budget) or (stopping and stopping.is_set()):
+            into.more = True
+            return
         with _claimed(db, worker, fresh[start : start + CLAIM_CHUNK]) as mine:
             # Another replica may have decided some between our listing and our claim.
             decided = ledger.recorded_among(db, mine)
-            _decide_all(db, desk, mailbox, now, into, [s for s in mine if s not in decided])
+            mine = [s for s in mine if s not in decided]
+            _decide_all(db, desk, mailbox, now, into, mine)
+            taken += len(mine)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +34,8 @@ from mailbaton.watch.metrics import registry
 
 log = logging.getLogger(__name__)
 
+# Messages one daemon pass decides before it sweeps deadlines and sends what is due.
+PASS_BUDGET = 100
 # Never two passes closer than this, even when something is overdue: a pass that cannot
 # clear it (the SMTP server is down, more is due than one pass takes) must not spin.
 MIN_GAP_SECONDS = 1.0
@@ -124,6 +127,7 @@ class Service:
         self._pass_lock = asyncio.Lock()
         # The daemon's claims, renewed by its heartbeat; a one-off pass claims for itself.
         self.worker: Worker | None = None
+        self._stopping = threading.Event()
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -163,8 +167,11 @@ class Service:
             return report
 
     def _drain(self, now: datetime, report: PassReport, worker: Worker) -> None:
+        # The daemon decides PASS_BUDGET messages a pass, then sweeps and sends, and goes
+        # on at once; a one-off pass (run --once) drains everything.
+        budget = PASS_BUDGET if self.worker is not None else None
         with self.mailbox() as mailbox:
-            intake.drain(self.db, self.desk, mailbox, now, report, worker)
+            intake.drain(self.db, self.desk, mailbox, now, report, worker, budget, self._stopping)
 
     # -- the daemon -------------------------------------------------------------
 
@@ -190,6 +197,7 @@ class Service:
         def on_signal() -> None:
             log.info("stopping: finishing the pass in hand")
             stop.set()
+            self._stopping.set()
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -205,8 +213,8 @@ class Service:
         try:
             while not stop.is_set():
                 wake.clear()  # mail that arrives during the pass wakes the next one
-                await self._pass(on_pass)
-                if not stop.is_set():
+                more = await self._pass(on_pass)
+                if not stop.is_set() and not more:
                     await _first_of(wake, stop, timeout=await self._until_next())
         finally:
             watcher.stop()
@@ -216,14 +224,16 @@ class Service:
             self.worker = None
             log.info("stopped")
 
-    async def _pass(self, on_pass: Callable[[PassReport], None] | None) -> None:
+    async def _pass(self, on_pass: Callable[[PassReport], None] | None) -> bool:
+        """One pass; True when it left messages waiting for the next one."""
         try:
             report = await self.run_once()
         except Exception:
             log.exception("pass failed; the next one tries again")
-            return
+            return False
         if on_pass is not None:
             on_pass(report)
+        return report.more
 
     async def _until_next(self) -> float:
         """Seconds to the poll backstop, or to the next deadline, outbox retry or digest if
