@@ -142,3 +142,24 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# -- the quick loop ---------------------------------------------------------------------
+
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is e2e, marked or not (before -m deselects)."""
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # `-m "not e2e"` would deselect all of tests/e2e (the hook above): not importing it
+    # at all saves each worker ~1.5 s of its collection.
+    if collection_path == E2E_DIR and " ".join(config.option.markexpr.split()) == "not e2e":
+        return True
+    return None
