@@ -217,7 +217,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"  {outcome.outcome}: {outcome.reason}")
             return EXIT_ERROR if report.inbox_error else EXIT_OK
         say = logging.getLogger("mailbaton").info
-        asyncio.run(service.run_forever(lambda r: say("pass: %s", r.summary()), args.metrics_port))
+        asyncio.run(
+            service.run_forever(lambda r: say("pass: %s", r.summary(brief=True)), args.metrics_port)
+        )
         return EXIT_OK
     except MetricsUnavailable as problem:
         print(f"mailbaton: --metrics-port: {problem}", file=sys.stderr)

@@ -54,7 +54,9 @@ class PassReport(intake.Drained):
     inbox_error: str | None = None
     digests: int = 0
 
-    def summary(self) -> str:
+    def summary(self, brief: bool = False) -> str:
+        """One line; `brief` (the daemon's line every pass) leaves out why the inbox is
+        unavailable: the health warning says that, every few minutes rather than every pass."""
         counts: dict[str, int] = {}
         for outcome in self.outcomes:
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
@@ -72,7 +74,7 @@ class PassReport(intake.Drained):
             if posts.retrying or posts.parked:
                 text += f", waiting {posts.retrying}, parked {posts.parked}"
         if self.inbox_error:
-            text += f"; inbox unavailable: {self.inbox_error}"
+            text += "; inbox unavailable" + ("" if brief else f": {self.inbox_error}")
         return text
 
 

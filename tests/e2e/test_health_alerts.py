@@ -146,6 +146,9 @@ def test_a_wrong_password_keeps_the_daemon_running_and_says_so(
     assert len(refused) == 1, said  # not one per pass, and not silence
     assert "refused the sign-in as baton@example.com" in refused[0]
     assert "no [alerts] admins to mail" in refused[0]
+    # The pass lines (one a second here) say "inbox unavailable", not the error again.
+    passes = [line for line in said.splitlines() if "inbox unavailable" in line]
+    assert len(passes) >= 2 and not any("refused" in line for line in passes), said
     assert WRONG not in said
     reading = _readings(baton.config_path)["mailbox"]
     assert reading.sign_in_failed and WRONG not in (reading.last_error or "")
