@@ -127,7 +127,7 @@ def problems(composer: Composer, settings: Settings) -> list[str]:
 
 def status_lines(settings: Settings) -> list[str]:
     """For `mailbaton status` (another process than the daemon's: it checks for itself)."""
+    until = "until it is fixed, mail uses its last good version (or the shipped one)"
     return [
-        f"templates: {problem}; until it is fixed, mail uses the last good version"
-        for problem in problems(composer_for(settings), settings)
+        f"templates: {problem}; {until}" for problem in problems(composer_for(settings), settings)
     ]

@@ -132,5 +132,6 @@ def test_status_shows_a_broken_template(config: Path, folder: Path) -> None:
     assert code == 0
     assert (
         "templates: request.txt line 3: 'nope' is not one of this mail's variables "
-        "(templates/README.md lists them); until it is fixed, mail uses the last good version"
+        "(templates/README.md lists them); until it is fixed, mail uses its last good version "
+        "(or the shipped one)"
     ) in out.splitlines()
