@@ -93,32 +93,56 @@ def unknown_variables(env: Environment, filename: str, context: Mapping[str, Any
         _noted.reset(token)
 
 
+def edited(composer: Composer) -> tuple[set[str], list[str]]:
+    """The files in the admin's folder, and the mails they can change (all of them when
+    a shared piece such as _layout.html is among them)."""
+    if len(composer.folders) < 2 or not composer.folders[0].is_dir():
+        return set(), []
+    files = {p.name for p in composer.folders[0].iterdir() if p.suffix in (".txt", ".html")}
+    if any(f.startswith("_") for f in files):
+        return files, composer.names()
+    return files, [n for n in composer.names() if f"{n}.txt" in files or f"{n}.html" in files]
+
+
 def problems(
-    composer: Composer, context_of: Callable[[str], Mapping[str, Any]], required: tuple[str, ...]
+    composer: Composer,
+    context_of: Callable[[str], Mapping[str, Any]],
+    required: tuple[str, ...],
+    *,
+    edited_only: bool = False,
 ) -> list[str]:
     """Every problem, once each: missing mails, files that do not parse (shared pieces
-    too), unknown variables in each mail's text and HTML, and whatever else fails."""
+    too), unknown variables in each mail's text and HTML, and whatever else fails.
+    `edited_only`: just what the admin's folder changes (the shipped files are tested
+    with the code), for `status`, which should not take a second."""
     found: list[str] = []
     names = composer.names()
     for name in required:
         if name not in names:
             folders = ", ".join(str(folder) for folder in composer.folders)
             found.append(f"{name}.txt: missing from {folders}")
-    for filename in composer.loader.list_templates():
+    files = composer.loader.list_templates()
+    if edited_only:
+        own, names = edited(composer)
+        files = [f for f in files if f in own]
+    # One environment for the whole check: compiling is most of its cost, done once a file.
+    noting = composer.environment(composer.loader, undefined=Noting)
+    for filename in files:
         try:
-            composer.env.get_template(filename)
+            noting.get_template(filename)
         except TemplateError as error:
             found.append(explain(error, filename))
-    noting = composer.environment(composer.loader, undefined=Noting)
     for name in names:
         context = context_of(name)
         files = [f"{name}.txt", f"{name}.html"] if composer.has_html(name) else [f"{name}.txt"]
         unknown = [line for f in files for line in unknown_variables(noting, f, context)]
         found.extend(unknown)
         try:
-            composer.render(name, context)
+            # The mail as it would be built: its Subject line, nothing empty, CSS inlined.
+            composer.render_with(noting, name, context)
         except TemplateProblem as problem:
-            # Unknown variables explain a failed render: its first one is already listed.
-            if not (unknown and isinstance(problem.__cause__, Exception)):
+            # An unknown variable explains a failed or empty render: it is listed already.
+            follows = problem.__cause__ is not None or "renders empty" in str(problem)
+            if not (unknown and follows):
                 found.append(str(problem))
     return list(dict.fromkeys(found))
