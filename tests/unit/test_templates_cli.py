@@ -135,3 +135,11 @@ def test_status_shows_a_broken_template(config: Path, folder: Path) -> None:
         "(templates/README.md lists them); until it is fixed, mail uses its last good version "
         "(or the shipped one)"
     ) in out.splitlines()
+
+
+def test_send_test_of_a_broken_edit_says_why_and_sends_nothing(config: Path, folder: Path) -> None:
+    # A real mail would fall back to the last good version; a test of the edit must not.
+    (folder / "request.txt").write_text("Subject: x\nfine\n{{ ticket.nope }}\n")
+    code, out, err = run(config, "templates", "send-test", "request", "--to", "jane@example.com")
+    assert (code, out) == (1, "")
+    assert err.startswith("mailbaton: request.txt line 3: 'nope' is not one of"), err
