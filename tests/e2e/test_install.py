@@ -102,7 +102,10 @@ def test_templates_check_passes_with_no_templates_folder_configured(
     checked = _run(mailbaton, "-c", config, "templates", "check", cwd=tmp_path)
     assert checked.stdout.strip() == f"{len(SHIPPED)} templates ok (shipped defaults)"
     listed = _run(mailbaton, "-c", config, "templates", "list", cwd=tmp_path)
-    assert {line.split()[0] for line in listed.stdout.splitlines()} == SHIPPED
+    # The names come first, one a line; a blank line, then where the shipped files are.
+    names, _, footer = listed.stdout.partition("\n\n")
+    assert {line.split()[0] for line in names.splitlines()} == SHIPPED
+    assert "shipped: " in footer
     # The schema migrations ship too: the first command that opens the database creates it.
     status = _run(mailbaton, "-c", config, "status", "--json", cwd=tmp_path)
     assert status.stdout.strip() == "[]"
