@@ -174,7 +174,11 @@ def open_table(tickets: list[OpenTicket], now: datetime) -> str:
     for t in tickets:
         title = t.title if len(t.title) <= TITLE_WIDTH else t.title[: TITLE_WIDTH - 1] + "…"
         deadline = "-"
-        if t.deadline is not None:
+        if t.escalations:
+            # As in status: once the managers were told, a deadline still ahead (a
+            # --now pass ahead of the clock) would read as time left.
+            deadline = "escalated"
+        elif t.deadline is not None:
             deadline = "passed" if t.overdue(now) else f"in {humanize(t.deadline - now)}"
         who = f"{_side(t.thrower, t.thrower_department)} -> "
         lines.append(

@@ -152,6 +152,10 @@ def test_text_names_whose_department_each_table_counts(db: Database) -> None:
     open_part = text.split("OPEN, still in the thrower's name")[1]
     assert open_part.index("MB-11") < open_part.index("MB-7") < open_part.index("MB-8")
     assert f"{BOB} (no department) -> {JANE} (ops)" in open_part
+    # The managers were told of MB-7 and MB-11: no deadline reads as time left for them.
+    rows = {line.split()[0]: line for line in open_part.splitlines() if line.startswith("MB-")}
+    assert "escalated" in rows["MB-7"] and "escalated" in rows["MB-11"]
+    assert "in 3 h" in rows["MB-8"] and "escalated" not in rows["MB-8"]
 
 
 def test_csv_has_one_header_and_a_row_per_figure_line_and_open_ticket(db: Database) -> None:
