@@ -163,3 +163,10 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path == E2E_DIR and " ".join(config.option.markexpr.split()) == "not e2e":
         return True
     return None
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. The end-to-end tests mostly wait for the servers
+    and daemons they start (a whole run on 2 workers kept 2 cores at a load near 1.5),
+    so a second worker a core fills those waits."""
+    return 2 * (os.cpu_count() or 1)
