@@ -10,7 +10,8 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import testdb
 
@@ -152,3 +153,18 @@ def _message(raw: bytes) -> EmailMessage:
     message = message_from_bytes(raw, policy=default)
     assert isinstance(message, EmailMessage)
     return message
+
+
+class Connection:
+    """What a fake Sender needs to be used as `async with sender() as connection`."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from types import TracebackType
 
 import pytest
-from desk_bench import START, database, settings
+from desk_bench import START, Connection, database, settings
 
 from mailbaton.app.service import PassReport, Service
 from mailbaton.config import Settings, from_dict
@@ -57,21 +56,10 @@ class Mailbox:
         return True
 
 
-class Sender:
+class Sender(Connection):
     def __init__(self) -> None:
         self.error: TransportError | None = None
         self.sent: list[tuple[bytes, list[str]]] = []
-
-    async def __aenter__(self) -> Sender:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
     async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
         if self.error is not None:

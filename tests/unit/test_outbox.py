@@ -6,11 +6,10 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 
 import mails
 import pytest
-from desk_bench import Bench
+from desk_bench import Bench, Connection
 
 from mailbaton.outbound.outbox import LEASE, FlushReport, flush, held_answers
 from mailbaton.store.models import Outbox
@@ -24,23 +23,12 @@ class Crash(BaseException):
     """The worker dies mid-send (like SystemExit: nothing gets to record the failure)."""
 
 
-class FakeSender:
+class FakeSender(Connection):
     """Answers each send with `fate(recipients)`: None delivers, an exception refuses."""
 
     def __init__(self, fate: Callable[[list[str]], Exception | None] = lambda _: None) -> None:
         self.fate = fate
         self.delivered: list[tuple[str, list[str]]] = []
-
-    async def __aenter__(self) -> FakeSender:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
     async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
         problem = self.fate(recipients)

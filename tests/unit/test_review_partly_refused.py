@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from types import TracebackType
 
 import mails
-from desk_bench import Bench
+from desk_bench import Bench, Connection
 
 from mailbaton.outbound.outbox import flush
 
 REFUSED = "carol@example.com: 550 5.1.1 no such user"
 
 
-class PartlySender:
+class PartlySender(Connection):
     """Takes every mail, but says it refused one recipient (as smtp.SmtpSender reports it)."""
-
-    async def __aenter__(self) -> PartlySender:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
     async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
         return f"250 2.0.0 queued; refused: {REFUSED}"
