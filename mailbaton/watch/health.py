@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mailbaton.clock import as_utc, humanize, iso
@@ -110,10 +111,16 @@ def claim_alert(session: Session, component: str, now: datetime, after: timedelt
 def _write(session: Session, component: str, values: dict[str, object], **first: object) -> None:
     """Updates the row; makes it (with `first` too) where it is missing: the migration
     makes both, but a database emptied by hand (or by a test) has none."""
-    done = session.execute(update(Health).where(Health.component == component).values(**values))
-    if done.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(Health(component=component, **{"sign_in_failed": False, **first, **values}))
-        session.flush()
+    change = update(Health).where(Health.component == component).values(**values)
+    if session.execute(change).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with session.begin_nested():
+                session.add(
+                    Health(component=component, **{"sign_in_failed": False, **first, **values})
+                )
+        except IntegrityError:
+            # Another replica made the row between our UPDATE and INSERT: write over it.
+            session.execute(change)
 
 
 # -- reading: what status, `health` and the metrics show -----------------------------------
