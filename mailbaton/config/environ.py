@@ -8,19 +8,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailbaton.config.keys import Key, env_variable, walk
-from mailbaton.config.schema import REPEATED, SECTIONS
+from mailbaton.config.mailboxes import env_name
+from mailbaton.config.schema import REPEATED, SECTIONS, MailboxSettings, SmtpSettings
 
 PREFIX = "MAILBATON_"
 
 
-def settable() -> dict[str, tuple[str, Key]]:
-    """Variable name -> (dotted key, declaration) for every key the environment may set."""
+def settable(data: Mapping[str, Any] | None = None) -> dict[str, tuple[str, Key]]:
+    """Variable name -> (dotted key, declaration) for every key the environment may set;
+    with the file's `data`, also those of each [mailboxes.NAME] it declares."""
     found: dict[str, tuple[str, Key]] = {}
     for section, cls in SECTIONS.items():
         if section in REPEATED:
             continue
         for path, declaration in walk(cls, section):
             found[env_variable(path)] = (path, declaration)
+    named = (data or {}).get("mailboxes")
+    for name in named if isinstance(named, dict) else ():
+        # The variable spells the name as a shell can; the path keeps the file's.
+        label = f"MAILBATON_MAILBOXES__{env_name(name)}__"
+        where = f"mailboxes.{name}"
+        keys = [*walk(MailboxSettings, where), *walk(SmtpSettings, f"{where}.smtp")]
+        for path, declaration in keys:
+            found[label + path[len(where) + 1 :].replace(".", "__").upper()] = (path, declaration)
     return found
 
 
@@ -37,7 +47,7 @@ class Overlay:
 def overlay(data: Mapping[str, Any], environ: Mapping[str, str]) -> Overlay:
     """Environment wins over the file; its text is read as TOML values would be."""
     result = Overlay(_copy(data))
-    keys = settable()
+    keys = settable(data)
     for variable in sorted(environ):
         if not variable.startswith(PREFIX) or "__" not in variable:
             continue  # e.g. MAILBATON_IMAP_PASSWORD, named by a password_env key
@@ -59,6 +69,13 @@ def overlay(data: Mapping[str, Any], environ: Mapping[str, str]) -> Overlay:
 
 def _unknown(variable: str, keys: Mapping[str, object]) -> str:
     section = variable[len(PREFIX) :].split("__", 1)[0].lower()
+    if section == "mailboxes":
+        name = variable[len(PREFIX) :].split("__")[1] if variable.count("__") > 1 else "NAME"
+        return (
+            f"{variable}: no [mailboxes.{name.lower()}] in the config file, or no such key; "
+            "a mailbox is declared in the file, the environment sets its keys "
+            "(MAILBATON_MAILBOXES__NAME__KEY)"
+        )
     if section in REPEATED:
         return f"{variable}: [{section}] cannot be set from the environment; use config.toml"
     hint = difflib.get_close_matches(variable, list(keys), n=1)

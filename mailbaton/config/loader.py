@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from mailbaton.config.environ import overlay
 from mailbaton.config.keys import HOOK_KIND, TABLE, Context, Key, declared, key_names
+from mailbaton.config.mailboxes import read_mailboxes, read_main
 from mailbaton.config.schema import (
     SECTIONS,
     AlertsSettings,
@@ -20,10 +21,10 @@ from mailbaton.config.schema import (
     DigestSettings,
     EscalationSettings,
     Hook,
-    MailboxSettings,
     OAuth2Settings,
     ProtocolSettings,
     Settings,
+    SharedMailbox,
     SmtpSettings,
     TemplatesSettings,
 )
@@ -68,8 +69,9 @@ def from_dict(
     reader = _Reader(Context(base=base, environ=env), layered.origins, layered.problems)
     tables = layered.data
     reader.unknown(tables, "", tuple(SECTIONS))
-    mailbox = reader.section(MailboxSettings, tables, "mailbox")
+    main = read_main(reader, tables)
     smtp = reader.section(SmtpSettings, tables, "smtp")
+    found = read_mailboxes(reader, tables, main, smtp)
     oauth2 = reader.section(OAuth2Settings, tables, "oauth2")
     database = reader.section(DatabaseSettings, tables, "database")
     protocol = reader.section(ProtocolSettings, tables, "protocol")
@@ -80,14 +82,16 @@ def from_dict(
     templates = reader.section(TemplatesSettings, tables, "templates")
     digest = reader.section(DigestSettings, tables, "digest")
     alerts = reader.section(AlertsSettings, tables, "alerts")
-    _check_sign_in(reader, (mailbox, smtp), oauth2)
-    mailbox, smtp = _with_oauth2(mailbox, smtp, oauth2)
+    _check_sign_in(reader, found, oauth2)
+    first, *more = [_with_oauth2(box, oauth2) for _, box in found]
     _check_schedule(reader, escalation)
     if reader.problems:
         raise ConfigError(reader.problems)
     return Settings(
-        mailbox=mailbox,
-        smtp=smtp,
+        mailbox=first.mailbox,
+        smtp=first.smtp,
+        mailbox_name=first.name,
+        more_mailboxes=tuple(more),
         database_url=database.url,
         protocol=protocol,
         escalation=escalation,
@@ -209,11 +213,16 @@ def _join(path: str, name: str) -> str:
 
 
 def _check_sign_in(
-    reader: _Reader, sections: Sequence[MailboxSettings | SmtpSettings], oauth2: OAuth2Settings
+    reader: _Reader, boxes: Sequence[tuple[str, SharedMailbox]], oauth2: OAuth2Settings
 ) -> None:
     """auth = "oauth2" needs an [oauth2] table that can get a token; checked at start."""
-    names = ("mailbox", "smtp")
-    users = [f"{n}.auth" for n, s in zip(names, sections, strict=True) if s.auth == "oauth2"]
+    users: list[str] = []
+    for path, box in boxes:
+        # A mailbox without an smtp table of its own signs in as [smtp] says: named there.
+        smtp_path = f"{path}.smtp" if box.own_smtp else "smtp"
+        for where, section in ((path, box.mailbox), (smtp_path, box.smtp)):
+            if section.auth == "oauth2" and f"{where}.auth" not in users:
+                users.append(f"{where}.auth")
     if not users:
         return
     if oauth2.provider is None:
@@ -239,14 +248,15 @@ def _check_sign_in(
         reader.fail(where, problem)
 
 
-def _with_oauth2(
-    mailbox: MailboxSettings, smtp: SmtpSettings, oauth2: OAuth2Settings
-) -> tuple[MailboxSettings, SmtpSettings]:
+def _with_oauth2(box: SharedMailbox, oauth2: OAuth2Settings) -> SharedMailbox:
     """Each connection made from these settings can sign in; XOAUTH2 on SMTP always names
     a user, the mailbox's unless smtp.username says otherwise."""
+    smtp = box.smtp
     if smtp.auth == "oauth2" and not smtp.username:
-        smtp = replace(smtp, username=mailbox.username)
-    return replace(mailbox, oauth2=oauth2), replace(smtp, oauth2=oauth2)
+        smtp = replace(smtp, username=box.mailbox.username)
+    return replace(
+        box, mailbox=replace(box.mailbox, oauth2=oauth2), smtp=replace(smtp, oauth2=oauth2)
+    )
 
 
 def _oauth2_gaps(oauth2: OAuth2Settings) -> list[tuple[str, str]]:

@@ -40,7 +40,10 @@ Secrets are never shown.
 
 Every key except those of `[departments.NAME]` and `[notify.NAME]` can also be set by an
 environment variable named `MAILBATON_<TABLE>__<KEY>` (two underscores between the parts; a
-sub-table adds one more part, e.g. `MAILBATON_MAILBOX__FOLDERS__FAILED`). The environment
+sub-table adds one more part, e.g. `MAILBATON_MAILBOX__FOLDERS__FAILED`). A
+`[mailboxes.NAME]` table declared in the file takes `MAILBATON_MAILBOXES__<NAME>__<KEY>`, its
+name in capitals with `-` written `_` (`MAILBATON_MAILBOXES__SALES__PASSWORD`,
+`MAILBATON_MAILBOXES__SALES__SMTP__PASSWORD`); the environment cannot add a mailbox. The environment
 wins over the file. The text is read with the same grammar as the file: `true`/`false`
 (also `yes`/`no`, `1`/`0`), numbers, and lists written with commas (`a@example.com, b@example.com`).
 `MAILBATON_MAILBOX__PASSWORD` and `MAILBATON_SMTP__PASSWORD` replace both `password` and
@@ -54,7 +57,8 @@ def reference() -> str:
     parts = [_INTRO]
     for section, cls in SECTIONS.items():
         heading = f"{section}.NAME" if section in REPEATED else section
-        parts.extend(_tables(cls, heading, env=section not in REPEATED))
+        # [mailboxes.NAME] keys are set as MAILBATON_MAILBOXES__NAME__KEY.
+        parts.extend(_tables(cls, heading, env=section not in REPEATED or section == "mailboxes"))
     return "\n".join(parts)
 
 

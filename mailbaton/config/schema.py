@@ -35,6 +35,9 @@ class Folders:
         return name
 
 
+# What [mailbox] is called when [mailboxes.NAME] tables are given beside it.
+MAIN_MAILBOX = "main"
+
 # A company server's certificate signed by the company's own CA is verified against it,
 # which keeps verification on where verify_tls = false would switch it off.
 CA_FILE_HELP = (
@@ -104,6 +107,34 @@ class SmtpSettings:
     # Not a key: the loader hands the [oauth2] table here where auth = "oauth2", so every
     # connection made from these settings can sign in.
     oauth2: OAuth2Settings | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class NamedMailbox(MailboxSettings):
+    """One table per further shared mailbox (one per department, say), watched by the same
+    service and kept in the same database: every key of [mailbox], with its own folders,
+    address and sign-in. A handoff's ticket belongs to the mailbox it came in through: its
+    mail is sent From that address (and its SMTP sign-in). An optional
+    [mailboxes.NAME.smtp] table takes the keys of [smtp], each defaulting to [smtp]'s own:
+    Microsoft 365 lets an account send only as itself. Given beside [mailboxes.NAME],
+    [mailbox] is one more mailbox, named "main", and the first. Two mailboxes may not share
+    an address, nor a host, username and folder. NAME: letters, digits, "-" and "_"; in
+    the environment "-" is written "_". See docs/mailboxes.md."""
+
+
+@dataclass(frozen=True)
+class SharedMailbox:
+    """One watched mailbox as the service uses it: its name, IMAP and SMTP settings."""
+
+    name: str
+    mailbox: MailboxSettings
+    smtp: SmtpSettings
+    # It has an [mailboxes.NAME.smtp] table: its mail leaves through a sign-in of its own.
+    own_smtp: bool = False
+
+    @property
+    def address(self) -> str:
+        return self.mailbox.address
 
 
 @dataclass(frozen=True)
@@ -280,11 +311,36 @@ class Settings:
     hooks: tuple[Hook, ...] = ()
     digest: DigestSettings = field(default_factory=DigestSettings)
     alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    # `mailbox` and `smtp` are the first mailbox ([mailbox], or the first [mailboxes.NAME]
+    # when there is none), called `mailbox_name`; these are the others, in file order.
+    mailbox_name: str = MAIN_MAILBOX
+    more_mailboxes: tuple[SharedMailbox, ...] = ()
+
+    @cached_property
+    def mailboxes(self) -> tuple[SharedMailbox, ...]:
+        """Every watched mailbox, the first one first (the default: alerts, digests and
+        tickets from before several mailboxes were watched are sent from it)."""
+        return (SharedMailbox(self.mailbox_name, self.mailbox, self.smtp), *self.more_mailboxes)
+
+    @cached_property
+    def shared_addresses(self) -> frozenset[str]:
+        """Every mailbox's address, lower-cased: mail from one is our own."""
+        return frozenset(box.address.lower() for box in self.mailboxes)
+
+    def mailbox_for(self, address: str | None) -> SharedMailbox:
+        """The mailbox with this address; the first one for None or an address no longer
+        configured (a ticket from before, or from before its mailbox's address changed)."""
+        wanted = (address or "").lower()
+        for box in self.mailboxes:
+            if box.address.lower() == wanted:
+                return box
+        return self.mailboxes[0]
 
 
 # The tables of config.toml in the order they are read and documented.
 SECTIONS: dict[str, type] = {
     "mailbox": MailboxSettings,
+    "mailboxes": NamedMailbox,
     "smtp": SmtpSettings,
     "oauth2": OAuth2Settings,
     "database": DatabaseSettings,
@@ -296,5 +352,6 @@ SECTIONS: dict[str, type] = {
     "digest": DigestSettings,
     "alerts": AlertsSettings,
 }
-# Tables holding one sub-table per name ([departments.sales]); not set from the environment.
-REPEATED = frozenset({"departments", "notify"})
+# Tables holding one sub-table per name ([departments.sales]); not set from the environment
+# (but [mailboxes.NAME], which may: environ.py names its variables after the file's names).
+REPEATED = frozenset({"departments", "notify", "mailboxes"})
