@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailbaton.app import auth_cli, notify_cli
-from mailbaton.config import Settings
+from mailbaton.config import Settings, SharedMailbox, SmtpSettings
 from mailbaton.store.db import schema_state
 from mailbaton.transport.auth import SignInProblem
 from mailbaton.transport.base import TransportError
@@ -59,8 +59,15 @@ def check(settings: Settings, template_problems: list[str], template_origin: str
     oauth2_lines, oauth2_ok = auth_cli.check_lines(settings)
     found.lines.extend(oauth2_lines)
     found.failures += 0 if oauth2_ok else 1
-    _imap(found, settings)
-    _smtp(found, settings)
+    several = len(settings.mailboxes) > 1
+    checked: list[SmtpSettings] = []
+    for box in settings.mailboxes:
+        # Several mailboxes: each line says whose it is.
+        tag = f"mailbox {box.name}: " if several else ""
+        _imap(found, box, tag)
+        if box.smtp not in checked:  # mailboxes sending through [smtp] alike: tried once
+            checked.append(box.smtp)
+            _smtp(found, box, tag)
     _database(found, settings.database_url)
     if template_problems:
         found.failed("templates: FAILED")
@@ -74,40 +81,40 @@ def check(settings: Settings, template_problems: list[str], template_origin: str
     return found
 
 
-def _imap(found: Checklist, settings: Settings) -> None:
-    s = settings.mailbox
+def _imap(found: Checklist, box: SharedMailbox, tag: str) -> None:
+    s = box.mailbox
     try:
         seen = probe_imap(s)
     except (TransportError, SignInProblem) as error:
-        found.failed(f"IMAP: FAILED: {error}", _fix(error, "mailbox", s.security))
-        found.ok("IMAP capabilities and folders: not checked (no login)")
+        found.failed(f"{tag}IMAP: FAILED: {error}", _fix(error, box.table, s.security))
+        found.ok(f"{tag}IMAP capabilities and folders: not checked (no login)")
         return
-    found.ok(f"IMAP {s.host}:{s.port} ok: {seen.login}")
+    found.ok(f"{tag}IMAP {s.host}:{s.port} ok: {seen.login}")
     poll = f"{s.poll_interval.total_seconds():g} s"
     for name in ("IDLE", "MOVE", "UIDPLUS"):
         if name in seen.capabilities:
-            found.ok(f"IMAP {name}: ok: {WITH[name]}")
+            found.ok(f"{tag}IMAP {name}: ok: {WITH[name]}")
         elif name == "UIDPLUS" and "MOVE" in seen.capabilities:
-            found.ok("IMAP UIDPLUS: not offered, not needed (MOVE is)")
+            found.ok(f"{tag}IMAP UIDPLUS: not offered, not needed (MOVE is)")
         else:
-            found.ok(f"IMAP {name}: {WITHOUT[name].format(poll=poll)}")
-    _folders(found, settings, seen)
+            found.ok(f"{tag}IMAP {name}: {WITHOUT[name].format(poll=poll)}")
+    _folders(found, box, seen, tag)
 
 
-def _folders(found: Checklist, settings: Settings, seen: ImapFindings) -> None:
-    folder = settings.mailbox.folder
+def _folders(found: Checklist, box: SharedMailbox, seen: ImapFindings, tag: str) -> None:
+    folder = box.mailbox.folder
     if seen.folder_problem:
         found.failed(
-            f"IMAP folder {folder}: FAILED: {seen.folder_problem}",
-            f"does the folder exist for {settings.mailbox.username}? [mailbox] folder names it",
+            f"{tag}IMAP folder {folder}: FAILED: {seen.folder_problem}",
+            f"does the folder exist for {box.mailbox.username}? [{box.table}] folder names it",
         )
     else:
-        found.ok(f"IMAP folder {folder}: ok: {seen.messages} message(s) waiting")
+        found.ok(f"{tag}IMAP folder {folder}: ok: {seen.messages} message(s) waiting")
     if seen.folders_problem:
         found.failed(
-            f"IMAP outcome folders: FAILED: {seen.folders_problem}",
+            f"{tag}IMAP outcome folders: FAILED: {seen.folders_problem}",
             "the account needs the right to create folders, or create them yourself; "
-            "[mailbox.folders] names them",
+            f"[{box.table}.folders] names them",
         )
         return
     said = []
@@ -115,15 +122,16 @@ def _folders(found: Checklist, settings: Settings, seen: ImapFindings) -> None:
         said.append(f"created {', '.join(seen.created)}")
     if seen.existed:
         said.append(f"{', '.join(seen.existed)} already there")
-    found.ok(f"IMAP outcome folders: ok: {'; '.join(said)}")
+    found.ok(f"{tag}IMAP outcome folders: ok: {'; '.join(said)}")
 
 
-def _smtp(found: Checklist, settings: Settings) -> None:
-    s = settings.smtp
+def _smtp(found: Checklist, box: SharedMailbox, tag: str) -> None:
+    s = box.smtp
+    table = f"{box.table}.smtp" if box.own_smtp else "smtp"
     try:
-        found.ok(asyncio.run(smtp_check_login(s)))
+        found.ok(tag + asyncio.run(smtp_check_login(s)))
     except (TransportError, SignInProblem) as error:
-        found.failed(f"SMTP: FAILED: {error}", _fix(error, "smtp", s.security))
+        found.failed(f"{tag}SMTP: FAILED: {error}", _fix(error, table, s.security))
 
 
 def _fix(error: Exception, table: str, security: str) -> str | None:

@@ -23,6 +23,7 @@ from mailbaton.app import (
     report_cli,
     templates_cli,
 )
+from mailbaton.app.mailboxes import ingested_by
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="process one raw message (for an MTA pipe)")
     ingest.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
+    ingest.add_argument(
+        "--mailbox",
+        metavar="NAME",
+        help="the mailbox it came in through (several are watched); default: the one its "
+        "Delivered-To, else To/Cc, names, else the first",
+    )
 
     templates_cli.add_parser(commands)
     auth_cli.add_parser(commands)
@@ -233,12 +240,16 @@ def dry_run_command(settings: Settings, now: datetime) -> int:
     print(f"dry run at {now.isoformat()}: nothing is sent, filed or changed")
     db = Database.open(settings.database_url)
     try:
-        try:
-            lines = dry_run.incoming(settings, db)
-        except TransportError as error:
-            print(f"  inbox unavailable: {error}")
-            lines = []
-        for line in [*lines, *dry_run.deadlines(settings, db, now)]:
+        several = len(settings.mailboxes) > 1
+        for box in settings.mailboxes:
+            tag = f"mailbox {box.name}: " if several else ""
+            try:
+                lines = dry_run.incoming(settings, db, box.mailbox)
+            except TransportError as error:
+                lines = [f"inbox unavailable: {error}"]
+            for line in lines:
+                print(f"  {tag}{line}")
+        for line in dry_run.deadlines(settings, db, now):
             print(f"  {line}")
     finally:
         db.close()
@@ -294,15 +305,20 @@ def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
 
 
 def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    from mailbaton.app.service import desk_for, post_webhooks, send_outbox
-    from mailbaton.transport.smtp import SmtpSender
+    from mailbaton.app.service import desk_for, post_webhooks, send_all
 
+    names = [box.name for box in settings.mailboxes]
+    if args.mailbox is not None and args.mailbox not in names:
+        print(f"mailbaton: no mailbox {args.mailbox!r}; the config has {', '.join(names)}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     try:
-        pipe = Pipe.open(args.file)
+        pipe = Pipe.open(args.file, settings.protocol.max_message_size)
     except OSError as error:
         print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_ERROR
-    desk = desk_for(settings)
+    box = ingested_by(settings, args.mailbox, pipe.head())
+    desk = desk_for(settings).reading(box.address)
     now = utcnow()
     drained = intake.Drained()
     with pipe:
@@ -310,7 +326,7 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     (outcome,) = drained.outcomes
     print(f"{outcome.outcome}: {outcome.reason}")
     # Send right away when we can; whatever cannot leave now waits in the outbox.
-    mail = asyncio.run(send_outbox(db, desk, lambda: SmtpSender(settings.smtp), now))
+    mail = asyncio.run(send_all(db, desk, now))
     asyncio.run(post_webhooks(db, settings, now))
     if mail.retrying:
         print(f"{mail.retrying} mail(s) wait in the outbox for the SMTP server")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mailbaton.classify import Decision, Held, Ignored, NewHandoff, Rejection, Reply, decide
 from mailbaton.classify.verdicts import read_verdict
-from mailbaton.config import Settings
+from mailbaton.config import MailboxSettings, Settings
 from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import ParsedMail
 from mailbaton.outbound.outbox import MailState, sent_texts
@@ -22,17 +22,19 @@ from mailbaton.tickets.lookup import find_by_hints
 from mailbaton.transport.imap import Inbox
 
 
-def incoming(settings: Settings, db: Database) -> list[str]:
-    """One line per message waiting in the watched folder. Reads with BODY.PEEK and
-    creates no folder: the mailbox is left exactly as it was. Raises TransportError."""
+def incoming(settings: Settings, db: Database, box: MailboxSettings | None = None) -> list[str]:
+    """One line per message waiting in the watched folder (of `box`, default the first
+    mailbox). Reads with BODY.PEEK and creates no folder: the mailbox is left exactly as
+    it was. Raises TransportError."""
     cap = settings.protocol.max_message_size
     lines: list[str] = []
-    with Inbox(settings.mailbox) as inbox:
+    box = box or settings.mailbox
+    with Inbox(box) as inbox:
         uidvalidity = inbox.select()
         uids = inbox.uids()
         sizes = inbox.sizes(uids) if uids else {}
         for uid in uids:
-            source = ledger.Source(inbox.key, settings.mailbox.folder, uidvalidity, uid)
+            source = ledger.Source(inbox.key, box.folder, uidvalidity, uid)
             done = ledger.recorded(db, source)
             if done is not None:
                 lines.append(f"message {uid}: decided before ({done.outcome}); would be filed")

@@ -1,4 +1,4 @@
-"""The daemon: one wake loop; each pass drains the mailbox, sweeps deadlines, sends mail."""
+"""The daemon: one wake loop; each pass drains every mailbox, sweeps deadlines, sends mail."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailbaton.app import intake
+from mailbaton.app.mailboxes import Watching, watching
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
-from mailbaton.outbound.outbox import Channel, FlushReport, flush
+from mailbaton.outbound.outbox import Channel, FlushReport, Where, flush
 from mailbaton.store.db import Database
 from mailbaton.store.leases import LIVE_LEASE, Heartbeat, Worker
 from mailbaton.tickets import digest
@@ -24,12 +25,10 @@ from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
 from mailbaton.transport.base import Mailbox, Sender, TransportError
 from mailbaton.transport.idle import IdleWatcher
-from mailbaton.transport.imap import ImapMailbox
 from mailbaton.transport.metrics_http import serve as serve_metrics
-from mailbaton.transport.smtp import SmtpSender
 from mailbaton.transport.webhook import WebhookSender
 from mailbaton.watch.alerts import Watch
-from mailbaton.watch.health import MAILBOX, SMTP
+from mailbaton.watch.health import poll_interval
 from mailbaton.watch.metrics import registry
 
 log = logging.getLogger(__name__)
@@ -52,6 +51,8 @@ class PassReport(intake.Drained):
     posts: FlushReport = field(default_factory=FlushReport)
     due: SweepReport = field(default_factory=SweepReport)
     inbox_error: str | None = None
+    # The mailboxes that could not be read (their names; several mailboxes are watched).
+    inboxes_down: list[str] = field(default_factory=list)
     digests: int = 0
 
     def summary(self, brief: bool = False) -> str:
@@ -74,8 +75,15 @@ class PassReport(intake.Drained):
             if posts.retrying or posts.parked:
                 text += f", waiting {posts.retrying}, parked {posts.parked}"
         if self.inbox_error:
-            text += "; inbox unavailable" + ("" if brief else f": {self.inbox_error}")
+            down = f"mailbox {', '.join(self.inboxes_down)}" if self.inboxes_down else "inbox"
+            text += f"; {down} unavailable" + ("" if brief else f": {self.inbox_error}")
         return text
+
+    def inbox_failed(self, each: Watching, error: TransportError, several: bool) -> None:
+        said = f"{each.box.name}: {error}" if several else str(error)
+        self.inbox_error = f"{self.inbox_error}; {said}" if self.inbox_error else said
+        if several:
+            self.inboxes_down.append(each.box.name)
 
 
 async def send_outbox(
@@ -84,18 +92,32 @@ async def send_outbox(
     sender: Callable[[], Sender],
     now: datetime,
     worker: Worker | None = None,
+    only: Where | None = None,
 ) -> FlushReport:
-    """Sends what is due; mail refused for good is answered with a notice, sent right away."""
+    """Sends what is due (`only` one mailbox's rows); mail refused for good is answered
+    with a notice, sent right away."""
     async with sender() as connection:
-        report = await flush(db, connection, now, worker=worker)
+        report = await flush(db, connection, now, worker=worker, only=only)
     if report.parked_ids:
         await asyncio.to_thread(after_parking, db, desk, report.parked_ids, now)
         async with sender() as connection:
-            notices = await flush(db, connection, now, worker=worker)
-        report.sent += notices.sent
-        report.retrying += notices.retrying
-        report.parked += notices.parked
-        report.server_error = report.server_error or notices.server_error
+            notices = await flush(db, connection, now, worker=worker, only=only)
+        _add(report, notices)
+    return report
+
+
+def _add(report: FlushReport, more: FlushReport) -> None:
+    report.sent += more.sent
+    report.retrying += more.retrying
+    report.parked += more.parked
+    report.server_error = report.server_error or more.server_error
+
+
+async def send_all(db: Database, desk: Desk, now: datetime) -> FlushReport:
+    """What `ingest` sends at once: every mailbox's mail through its own sign-in."""
+    report = FlushReport()
+    for each in watching(desk.settings):
+        _add(report, await send_outbox(db, desk, each.sender, now, only=each.mine))
     return report
 
 
@@ -110,7 +132,7 @@ async def post_webhooks(
 
 
 class Service:
-    """One database, one mailbox, one sender: passes on demand, or the daemon's loop."""
+    """One database, every mailbox with its sender: passes on demand, or the daemon's loop."""
 
     def __init__(
         self,
@@ -123,8 +145,8 @@ class Service:
         self.settings = settings
         self.db = db
         self.desk = desk_for(settings)
-        self.mailbox = mailbox or (lambda: ImapMailbox(settings.mailbox))
-        self.sender = sender or (lambda: SmtpSender(settings.smtp))
+        # `mailbox` (tests) stands for the one mailbox; `sender` for every sign-in.
+        self.watching = watching(settings, mailbox, sender)
         self.watch = Watch(db, self.desk)
         self._pass_lock = asyncio.Lock()
         # The daemon's claims, renewed by its heartbeat; a one-off pass claims for itself.
@@ -146,34 +168,51 @@ class Service:
             moment = now or utcnow()
             worker = self.worker or Worker.at(moment)
             report = PassReport()
-            failure: TransportError | None = None
-            try:
-                await asyncio.to_thread(self._drain, moment, report, worker)
-            except TransportError as error:
-                report.inbox_error = str(error)
-                failure = error
-            # Before sending: an alert about the mailbox leaves in this same pass. The
-            # warning is logged there, at most every few minutes while the failure lasts.
-            await asyncio.to_thread(self.watch.saw, MAILBOX, moment, failure, signed_in=True)
+            # One mailbox down (a wrong password, its server gone) never stops the others.
+            for each in self.watching:
+                await self._read(each, moment, report, worker)
             # Deadlines do not wait for the mailbox: an outage must not hold back escalations.
             report.due = await asyncio.to_thread(sweep, self.db, self.desk, moment, 500, worker)
             report.digests = await asyncio.to_thread(digest.send_due, self.db, self.desk, moment)
             sent_at = moment if now else utcnow()
-            report.mail = await send_outbox(self.db, self.desk, self.sender, sent_at, worker)
+            for each in self.watching:
+                await self._send(each, sent_at, report, worker)
             report.posts = await post_webhooks(self.db, self.settings, sent_at, worker)
-            if report.mail.sent or report.mail.server_error:
-                # Only a pass that talked to the server knows anything of it.
-                said = report.mail.server_error
-                signed_in = bool(self.settings.smtp.username)
-                await asyncio.to_thread(self.watch.saw, SMTP, sent_at, said, signed_in=signed_in)
             return report
 
-    def _drain(self, now: datetime, report: PassReport, worker: Worker) -> None:
-        # The daemon decides PASS_BUDGET messages a pass, then sweeps and sends, and goes
-        # on at once; a one-off pass (run --once) drains everything.
+    async def _read(
+        self, each: Watching, moment: datetime, report: PassReport, worker: Worker
+    ) -> None:
+        failure: TransportError | None = None
+        try:
+            await asyncio.to_thread(self._drain, each, moment, report, worker)
+        except TransportError as error:
+            report.inbox_failed(each, error, several=len(self.watching) > 1)
+            failure = error
+        # Before sending: an alert about the mailbox leaves in this same pass. The
+        # warning is logged there, at most every few minutes while the failure lasts.
+        await asyncio.to_thread(self.watch.saw, each.rows.mailbox, moment, failure, signed_in=True)
+
+    async def _send(
+        self, each: Watching, sent_at: datetime, report: PassReport, worker: Worker
+    ) -> None:
+        """The mail of one mailbox, through its own sign-in."""
+        mail = await send_outbox(self.db, self.desk, each.sender, sent_at, worker, each.mine)
+        _add(report.mail, mail)
+        if mail.sent or mail.server_error:
+            # Only a pass that talked to the server knows anything of it.
+            said, signed_in = mail.server_error, bool(each.box.smtp.username)
+            await asyncio.to_thread(
+                self.watch.saw, each.rows.smtp, sent_at, said, signed_in=signed_in
+            )
+
+    def _drain(self, each: Watching, now: datetime, report: PassReport, worker: Worker) -> None:
+        # The daemon decides PASS_BUDGET messages a pass from each mailbox, then sweeps and
+        # sends, and goes on at once; a one-off pass (run --once) drains everything.
         budget = PASS_BUDGET if self.worker is not None else None
-        with self.mailbox() as mailbox:
-            intake.drain(self.db, self.desk, mailbox, now, report, worker, budget, self._stopping)
+        desk = self.desk.reading(each.box.address)
+        with each.open() as mailbox:
+            intake.drain(self.db, desk, mailbox, now, report, worker, budget, self._stopping)
 
     # -- the daemon -------------------------------------------------------------
 
@@ -204,14 +243,26 @@ class Service:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, on_signal)
-        watcher = IdleWatcher(self.settings.mailbox, _threadsafe(loop, wake.set))
-        watcher.start()
+        # One IDLE per mailbox, every one waking this loop.
+        several = len(self.watching) > 1
+        watchers = [
+            IdleWatcher(
+                each.box.mailbox, _threadsafe(loop, wake.set), each.box.name if several else ""
+            )
+            for each in self.watching
+        ]
+        for watcher in watchers:
+            watcher.start()
         # Replicas may share this database: claims last LIVE_LEASE past the last beat.
         self.worker = Worker(utcnow, LIVE_LEASE)
         heartbeat = Heartbeat(self.db, self.worker)
         heartbeat.start()
-        mailbox = self.settings.mailbox
-        log.info("mailbaton running on %s (%s); Ctrl-C stops", mailbox.folder, mailbox.host)
+        where = ", ".join(
+            f"{each.box.name + ' ' if several else ''}{each.box.mailbox.folder} "
+            f"({each.box.mailbox.host})"
+            for each in self.watching
+        )
+        log.info("mailbaton running on %s; Ctrl-C stops", where)
         try:
             while not stop.is_set():
                 wake.clear()  # mail that arrives during the pass wakes the next one
@@ -219,9 +270,11 @@ class Service:
                 if not stop.is_set() and not more:
                     await _first_of(wake, stop, timeout=await self._until_next())
         finally:
-            watcher.stop()
+            for watcher in watchers:
+                watcher.stop()
             heartbeat.stop()
-            await asyncio.to_thread(watcher.join, 10)
+            for watcher in watchers:
+                await asyncio.to_thread(watcher.join, 10)
             await asyncio.to_thread(heartbeat.join, 10)
             self.worker = None
             log.info("stopped")
@@ -240,7 +293,7 @@ class Service:
     async def _until_next(self) -> float:
         """Seconds to the poll backstop, or to the next deadline, outbox retry or digest if
         sooner."""
-        wait = self.settings.mailbox.poll_interval.total_seconds()
+        wait = poll_interval(self.settings).total_seconds()
         try:
             due = await asyncio.to_thread(next_due, self.db)
         except Exception:

@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from email_validator import EmailNotValidError, validate_email
 
 from mailbaton.classify.records import Reason
-from mailbaton.classify.screen import base_address, domain_allowed
+from mailbaton.classify.screen import domain_allowed, ours
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address
 
@@ -66,7 +66,7 @@ def check_catcher(catcher: Address, thrower: Address, settings: Settings) -> lis
         return [Reason("catcher_invalid", {**params, "detail": str(error)})]
     reasons: list[Reason] = []
     kind = is_group(catcher.addr, settings)
-    if base_address(catcher.addr) == base_address(settings.mailbox.address):
+    if ours(catcher.addr, settings):
         reasons.append(Reason("catcher_shared", params))
     elif catcher.addr == thrower.addr:
         reasons.append(Reason("catcher_self", params))

@@ -14,15 +14,20 @@ _TAG = re.compile(r"\[([A-Za-z][A-Za-z0-9]{0,9})-(\d+)\]")
 
 
 def _plus_tokens(mail: ParsedMail, settings: Settings) -> list[str]:
-    """The +token of every recipient that is the shared address plus a tag."""
-    if not settings.mailbox.plus_addressing:
+    """The +token of every recipient that is a shared address plus a tag (any mailbox's:
+    a reply that reaches another of our mailboxes still names its ticket)."""
+    shared = {
+        tuple(box.address.lower().partition("@")[::2])
+        for box in settings.mailboxes
+        if box.mailbox.plus_addressing
+    }
+    if not shared:
         return []
-    shared_local, _, shared_domain = settings.mailbox.address.partition("@")
     tokens: list[str] = []
     for addr in [a.addr for a in (*mail.to, *mail.cc)] + list(mail.delivered_to):
         local, _, domain = addr.partition("@")
         name, plus, token = local.partition("+")
-        if plus and name == shared_local and domain == shared_domain and token:
+        if plus and (name.lower(), domain.lower()) in shared and token:
             tokens.append(token)
     return tokens
 

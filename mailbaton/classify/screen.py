@@ -8,7 +8,7 @@ from mailbaton.classify.records import Ignored, Returned
 from mailbaton.config import Settings
 from mailbaton.mail.records import ParsedMail
 
-__all__ = ["base_address", "domain_allowed", "screen", "unverified"]
+__all__ = ["base_address", "domain_allowed", "ours", "screen", "unverified"]
 
 
 def domain_allowed(address: str, settings: Settings) -> bool:
@@ -26,6 +26,12 @@ def base_address(address: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+def ours(address: str, settings: Settings) -> bool:
+    """One of the shared addresses (any mailbox's, a +tag too): our own, never a person."""
+    base = base_address(address)
+    return any(base == base_address(shared) for shared in settings.shared_addresses)
+
+
 def screen(mail: ParsedMail, settings: Settings) -> Returned | Ignored | None:
     """Mail that must never open, change or get an answer (RFC 3834 and no backscatter).
     Machine mail is told apart here and nowhere else: bounces first, because a bounce
@@ -33,7 +39,7 @@ def screen(mail: ParsedMail, settings: Settings) -> Returned | Ignored | None:
     if mail.bounce is not None:
         return Returned(mail.bounce)
     sender = mail.from_.addr if mail.from_ else ""
-    if sender and base_address(sender) == base_address(settings.mailbox.address):
+    if sender and ours(sender, settings):
         return Ignored("mail from the shared address itself")
     if any(key.lower() == "x-mailbaton-ticket" for key, _ in mail.headers):
         return Ignored("mail written by mailbaton")

@@ -17,6 +17,7 @@ from mailbaton.config.schema import (
     OAuth2Settings,
     ProtocolSettings,
     Settings,
+    SharedMailbox,
     SmtpSettings,
 )
 from mailbaton.config.values import SECURITY_CHOICES, hide_password
@@ -33,6 +34,7 @@ __all__ = [
     "OAuth2Settings",
     "ProtocolSettings",
     "Settings",
+    "SharedMailbox",
     "SmtpSettings",
     "from_dict",
     "hide_password",

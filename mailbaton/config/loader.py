@@ -90,7 +90,7 @@ def from_dict(
     return Settings(
         mailbox=first.mailbox,
         smtp=first.smtp,
-        mailbox_name=first.name,
+        first=first,
         more_mailboxes=tuple(more),
         database_url=database.url,
         protocol=protocol,

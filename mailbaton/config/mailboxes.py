@@ -56,7 +56,7 @@ def read_mailboxes(
         box = reader.fields(MailboxSettings, keys, path)
         own = "smtp" in inner
         sending = _own_smtp(reader, inner, path, smtp) if own else smtp
-        found.append((path, SharedMailbox(name, box, sending, own_smtp=own)))
+        found.append((path, SharedMailbox(name, box, sending, own_smtp=own, table=path)))
     _check_unique(reader, found)
     return found
 

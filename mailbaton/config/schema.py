@@ -9,7 +9,7 @@ derived from these classes; a class docstring is its table's introduction in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -131,6 +131,8 @@ class SharedMailbox:
     smtp: SmtpSettings
     # It has an [mailboxes.NAME.smtp] table: its mail leaves through a sign-in of its own.
     own_smtp: bool = False
+    # Where config.toml declares it: "mailbox" or "mailboxes.NAME".
+    table: str = "mailbox"
 
     @property
     def address(self) -> str:
@@ -312,15 +314,20 @@ class Settings:
     digest: DigestSettings = field(default_factory=DigestSettings)
     alerts: AlertsSettings = field(default_factory=AlertsSettings)
     # `mailbox` and `smtp` are the first mailbox ([mailbox], or the first [mailboxes.NAME]
-    # when there is none), called `mailbox_name`; these are the others, in file order.
-    mailbox_name: str = MAIN_MAILBOX
+    # when there is none), declared as `first` says (its name, table); these are the others.
+    first: SharedMailbox | None = field(default=None, repr=False)
     more_mailboxes: tuple[SharedMailbox, ...] = ()
 
     @cached_property
     def mailboxes(self) -> tuple[SharedMailbox, ...]:
         """Every watched mailbox, the first one first (the default: alerts, digests and
         tickets from before several mailboxes were watched are sent from it)."""
-        return (SharedMailbox(self.mailbox_name, self.mailbox, self.smtp), *self.more_mailboxes)
+        first = self.first or SharedMailbox(MAIN_MAILBOX, self.mailbox, self.smtp)
+        return (replace(first, mailbox=self.mailbox, smtp=self.smtp), *self.more_mailboxes)
+
+    @property
+    def mailbox_name(self) -> str:
+        return self.mailboxes[0].name
 
     @cached_property
     def shared_addresses(self) -> frozenset[str]:

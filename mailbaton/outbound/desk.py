@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.headerregistry import Address as HeaderAddress
 
 from mailbaton.config import Settings
@@ -20,13 +20,27 @@ class Desk:
 
     settings: Settings
     composer: Composer
+    # The address of the mailbox the mail in hand came in through: a ticket opened now
+    # belongs to it, and its mail is sent from it. None: the first mailbox.
+    inbox: str | None = None
+
+    def reading(self, address: str) -> Desk:
+        """This desk for the mail of the mailbox with this address."""
+        return replace(self, inbox=address)
 
     @property
     def sender(self) -> HeaderAddress:
-        return header_address(self.settings.smtp.from_name, self.settings.mailbox.address)
+        """From of mail that belongs to no mailbox's ticket (alerts, digests): the first."""
+        return self.sender_of(None)
 
-    def reply_address(self, token: str | None) -> HeaderAddress | None:
-        if not token or not self.settings.mailbox.plus_addressing:
+    def sender_of(self, mailbox: str | None) -> HeaderAddress:
+        """From of a ticket's mail: the address of the mailbox it came in through."""
+        box = self.settings.mailbox_for(mailbox)
+        return header_address(box.smtp.from_name, box.address)
+
+    def reply_address(self, token: str | None, mailbox: str | None = None) -> HeaderAddress | None:
+        box = self.settings.mailbox_for(mailbox)
+        if not token or not box.mailbox.plus_addressing:
             return None
-        local, _, domain = self.settings.mailbox.address.partition("@")
-        return header_address(self.settings.smtp.from_name, f"{local}+{token}@{domain}")
+        local, _, domain = box.address.partition("@")
+        return header_address(box.smtp.from_name, f"{local}+{token}@{domain}")

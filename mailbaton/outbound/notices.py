@@ -95,20 +95,22 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
     if held:
         # Not even written: in a flood, rendering what is never sent is the costly part.
         to = notice.to[0].addr_spec.lower()
-        message_id = new_message_id(ticket.ref, notice.kind, desk.sender.domain)
+        message_id = new_message_id(ticket.ref, notice.kind, desk.sender_of(ticket.mailbox).domain)
         outbox.hold(session, notice.kind, to, message_id, now=now, ticket=ticket, why=held)
         _log_held(session, notice, held, ticket.ref, now)
         return False
+    # The ticket's mail leaves from the mailbox its handoff came in through.
+    sender = desk.sender_of(ticket.mailbox)
     message = desk.composer.build(
         notice.kind,
-        mail_context(ticket, desk.settings.mailbox.address, now, **notice.extra),
-        sender=desk.sender,
+        mail_context(ticket, sender.addr_spec, now, **notice.extra),
+        sender=sender,
         to=notice.to,
         now=now,
         ref=ticket.ref,
         in_reply_to=notice.in_reply_to,
         references=notice.references,
-        reply_to=desk.reply_address(ticket.reply_token),
+        reply_to=desk.reply_address(ticket.reply_token, ticket.mailbox),
         auto=notice.auto.value,
         files=notice.files,
         thread=OutlookThread(ticket.ref, ticket.title, ticket.created_at),
@@ -117,7 +119,7 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         session,
         message,
         kind=notice.kind,
-        mail_from=desk.settings.mailbox.address,
+        mail_from=sender.addr_spec,
         now=now,
         ticket=ticket,
         dedupe_key=notice.dedupe_key,

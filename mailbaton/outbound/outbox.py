@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from mailbaton import logs
@@ -25,6 +25,8 @@ from mailbaton.store.models import Event, Outbox, Ticket
 from mailbaton.transport.base import PARTLY_REFUSED, Sender, Transient, TransportError
 
 log = logging.getLogger(__name__)
+
+Where = ColumnElement[bool]
 
 
 class Channel(StrEnum):
@@ -230,17 +232,19 @@ async def flush(
     batch: int = 200,
     channel: Channel = Channel.MAIL,
     worker: Worker | None = None,
+    only: Where | None = None,
 ) -> FlushReport:
     """Send everything due at `now` on `channel`, all on the sender's one connection; each
     row's fate is committed as soon as it is known. A pass used to stop after 200, so
     `run --once` left a backlog's mail for later passes. One row is claimed at a time (a
     worker that dies holds one, not a batch); replicas flushing together each claim a
-    different one. (`batch` is kept for callers; claims need no lookup batch.)"""
+    different one. (`batch` is kept for callers; claims need no lookup batch.) `only`
+    narrows the rows: one mailbox's, when several send through sign-ins of their own."""
     del batch
     report = FlushReport()
     worker = worker or Worker.at(now)
     # Each row claimed leaves the due set (sent, leased, retried later or parked).
-    while (row_id := _claim(db, worker, now, channel)) is not None:
+    while (row_id := _claim(db, worker, now, channel, only)) is not None:
         if not await _send_one(db, sender, row_id, now, report):
             break  # the server is unwell: the rest waits for the next pass
     return report
@@ -276,7 +280,9 @@ def _as_transport_error(error: Exception) -> TransportError:
     return Transient(f"unexpected error while sending ({type(error).__name__})")
 
 
-def _claim(db: Database, worker: Worker, now: datetime, channel: Channel) -> int | None:
+def _claim(
+    db: Database, worker: Worker, now: datetime, channel: Channel, only: Where | None = None
+) -> int | None:
     """The next due row, claimed by `worker` until its lease lapses (renewed while it lives).
 
     One UPDATE: on PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so replicas never
@@ -287,6 +293,7 @@ def _claim(db: Database, worker: Worker, now: datetime, channel: Channel) -> int
             Outbox.state == MailState.QUEUED,
             Outbox.next_attempt_at <= now,
             Outbox.channel == channel,
+            *([only] if only is not None else []),
         )
         .order_by(Outbox.id)
         .limit(1)

@@ -240,12 +240,13 @@ class Lease(Base):
 
 
 class Health(Base):
-    """One row per server mailbaton depends on ("mailbox", "smtp"): what the last pass of
+    """One row per server mailbaton depends on ("mailbox", "smtp"; "mailbox:NAME" and
+    "smtp:NAME" per mailbox when several are watched): what the last pass of
     any replica learnt, so `status` and every replica read the same state."""
 
     __tablename__ = "health"
 
-    component: Mapped[str] = mapped_column(String(20), primary_key=True)
+    component: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by the first failure of an outage, cleared by the next success.

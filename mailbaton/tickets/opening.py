@@ -38,6 +38,7 @@ def open_ticket(turn: Turn, handoff: NewHandoff) -> Ticket:
         reply_token=secrets.token_hex(6),
         handoff_message_id=(mail.message_id or "")[:400] or None,
         created_at=turn.now,
+        mailbox=turn.desk.inbox,
         escalations=0,
         escalated_to="[]",
     )
@@ -74,6 +75,7 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
         handoff_message_id=(mail.message_id or "")[:400] or None,
         fields_json=json.dumps(rejection.fields, ensure_ascii=False),
         created_at=turn.now,
+        mailbox=turn.desk.inbox,
         escalations=0,
         rejection_reasons=json.dumps(codes),
     )

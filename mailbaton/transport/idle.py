@@ -20,8 +20,12 @@ MAX_BACKOFF_SECONDS = 300.0
 class IdleWatcher(threading.Thread):
     """Holds an IDLE on the watched folder; reconnects with backoff when it is lost."""
 
-    def __init__(self, settings: MailboxSettings, wake: Callable[[], object]) -> None:
-        super().__init__(name="imap-idle", daemon=True)
+    def __init__(
+        self, settings: MailboxSettings, wake: Callable[[], object], name: str = ""
+    ) -> None:
+        # `name`: which mailbox, in its log lines, when several are watched.
+        super().__init__(name=f"imap-idle-{name}" if name else "imap-idle", daemon=True)
+        self.said = f"mailbox {name}: " if name else ""
         self.settings = settings
         self.wake = wake
         self._stop_event = threading.Event()
@@ -36,7 +40,9 @@ class IdleWatcher(threading.Thread):
                 with Inbox(self.settings) as inbox:
                     if "IDLE" not in inbox.capabilities:
                         log.info(
-                            "server has no IDLE: polling every %s", self.settings.poll_interval
+                            "%sserver has no IDLE: polling every %s",
+                            self.said,
+                            self.settings.poll_interval,
                         )
                         return
                     inbox.select()
@@ -50,7 +56,13 @@ class IdleWatcher(threading.Thread):
                 # routine and a fresh IDLE follows in a second; a failure that repeats
                 # is what an admin must see.
                 level = logging.INFO if delay <= 1.0 else logging.WARNING
-                log.log(level, "IDLE connection lost (%s); reconnecting in %.0f s", error, delay)
+                log.log(
+                    level,
+                    "%sIDLE connection lost (%s); reconnecting in %.0f s",
+                    self.said,
+                    error,
+                    delay,
+                )
                 self._stop_event.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 

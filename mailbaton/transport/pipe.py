@@ -18,13 +18,20 @@ class Pipe:
 
     key = "ingest"
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, cap: int | None = None) -> None:
         self.stream = stream
+        # With `cap`, read at once (at most cap + 1 bytes kept): head() can tell which
+        # mailbox it was delivered to before it is decided.
+        self.taken = read_capped(stream, cap) if cap is not None else None
 
     @classmethod
-    def open(cls, path: str | None) -> Pipe:
+    def open(cls, path: str | None, cap: int | None = None) -> Pipe:
         """The file at `path`, else standard input; OSError when it cannot be opened."""
-        return cls(open(path, "rb") if path else sys.stdin.buffer)
+        return cls(open(path, "rb") if path else sys.stdin.buffer, cap)
+
+    def head(self) -> bytes:
+        """The header block (read with a cap given)."""
+        return header_of(self.taken[0]) if self.taken else b"\n\n"
 
     def __enter__(self) -> Self:
         return self
@@ -37,7 +44,7 @@ class Pipe:
 
     def read(self, sources: list[Source], cap: int) -> Iterator[Incoming]:
         for source in sources:
-            raw, size = read_capped(self.stream, cap)
+            raw, size = self.taken or read_capped(self.stream, cap)
             if size <= cap:
                 yield Incoming(source, raw)
             else:

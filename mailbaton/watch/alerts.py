@@ -39,31 +39,46 @@ HEALTH = "health"  # the [notify.NAME] event these are posted under
 
 
 def describe(settings: Settings, component: str) -> tuple[str, str]:
-    """What failed, in words, and which server it is."""
-    if component == MAILBOX:
-        box = settings.mailbox
-        return "the mailbox", f"{box.username} on {box.host}:{box.port}, folder {box.folder}"
-    smtp = settings.smtp
-    return "the SMTP server", f"{smtp.host}:{smtp.port}"
+    """What failed, in words, and which server it is (and which mailbox, of several)."""
+    box = health.find(settings, component).box
+    mine = f" of mailbox {box.name}" if len(settings.mailboxes) > 1 else ""
+    if _is_mailbox(component):
+        s = box.mailbox
+        what = f"the mailbox {box.name}" if mine else "the mailbox"
+        return what, f"{s.username} on {s.host}:{s.port}, folder {s.folder}"
+    smtp = box.smtp
+    login = f" as {smtp.username}" if mine and smtp.username else ""
+    return f"the SMTP server{mine}", f"{smtp.host}:{smtp.port}{login}"
+
+
+def _is_mailbox(component: str) -> bool:
+    return component.partition(":")[0] == MAILBOX
+
+
+def _password_keys(settings: Settings, component: str) -> str:
+    """Where the failing sign-in's password is set in config.toml."""
+    box = health.find(settings, component).box
+    smtp = f"{box.table}.smtp" if box.own_smtp else "smtp"
+    table = box.table if _is_mailbox(component) else smtp
+    return f"{table}.password (or {table}.password_env)"
 
 
 def context(settings: Settings, outage: Outage, now: datetime) -> dict[str, Any]:
     """What the alert and recovery templates see."""
     what, server = describe(settings, outage.component)
     until = outage.until or now
-    if outage.component == MAILBOX:
+    if _is_mailbox(outage.component):
         effect = (
             "New handoffs and replies are not being read. Nothing is lost: they wait in the "
             "mailbox and are handled as soon as it works again. Escalations and reminders "
             "still go out on time."
         )
-        key = "mailbox.password (or mailbox.password_env)"
     else:
         effect = (
             "Mail to people waits in the outbox and leaves as soon as the server takes it "
             "again; nothing is lost. This alert waited there too, so it may reach you late."
         )
-        key = "smtp.password (or smtp.password_env)"
+    key = _password_keys(settings, outage.component)
     if outage.sign_in:
         fix = (
             f"Check {key}, or the [oauth2] settings if you sign in with OAuth2, and run "
@@ -87,7 +102,7 @@ def context(settings: Settings, outage: Outage, now: datetime) -> dict[str, Any]
         "sign_in": outage.sign_in,
         "effect": effect,
         "fix": fix,
-        "retry": humanize(settings.mailbox.poll_interval),
+        "retry": humanize(health.poll_interval(settings)),
         "after": humanize(settings.alerts.after),
     }
 
@@ -209,7 +224,7 @@ class Watch:
         what = describe(settings, outage.component)[0]
         kind = "cannot sign in to" if outage.sign_in else "cannot use"
         tail = (
-            f"; mailbaton keeps trying (every {humanize(settings.mailbox.poll_interval)} or sooner)"
+            f"; mailbaton keeps trying (every {humanize(health.poll_interval(settings))} or sooner)"
         )
         if told:
             tail += f"; alert queued for {', '.join(audience(settings))}"

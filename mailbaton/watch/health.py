@@ -9,6 +9,7 @@ success; alerts.py mails the admins about it once it has lasted `alerts.after`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mailbaton.clock import as_utc, humanize, iso
-from mailbaton.config import Settings
+from mailbaton.config import Settings, SharedMailbox
 from mailbaton.outbound.outbox import Channel, MailState
 from mailbaton.store.models import Health, Outbox
 from mailbaton.transport.base import SignInFailed, TransportError
@@ -39,9 +40,38 @@ class Outage:
     until: datetime | None = None
 
 
-def rows(session: Session) -> dict[str, Health]:
+@dataclass(frozen=True)
+class Watched:
+    """One watched mailbox and the names of its two health rows."""
+
+    box: SharedMailbox
+    mailbox: str
+    smtp: str
+
+
+def watched(settings: Settings) -> list[Watched]:
+    """One mailbox: rows "mailbox" and "smtp", as always; several: "mailbox:NAME" and
+    "smtp:NAME" for each, so every line and alert says which one is failing."""
+    boxes = settings.mailboxes
+    if len(boxes) == 1:
+        return [Watched(boxes[0], MAILBOX, SMTP)]
+    return [Watched(box, f"{MAILBOX}:{box.name}", f"{SMTP}:{box.name}") for box in boxes]
+
+
+def find(settings: Settings, component: str) -> Watched:
+    """The mailbox a health row is about (the first, for a row no longer configured)."""
+    found = [w for w in watched(settings) if component in (w.mailbox, w.smtp)]
+    return found[0] if found else watched(settings)[0]
+
+
+def poll_interval(settings: Settings) -> timedelta:
+    """How often the daemon passes at the least: the shortest poll interval of any mailbox."""
+    return min(box.mailbox.poll_interval for box in settings.mailboxes)
+
+
+def rows(session: Session, components: Sequence[str] = COMPONENTS) -> dict[str, Health]:
     found = {row.component: row for row in session.scalars(select(Health))}
-    for component in COMPONENTS:  # a database migrated before any pass: nothing known yet
+    for component in components:  # a database migrated before any pass: nothing known yet
         found.setdefault(component, Health(component=component, sign_in_failed=False))
     return found
 
@@ -161,27 +191,36 @@ class Reading:
 def poll_due_within(settings: Settings) -> timedelta:
     """A poll older than this is late: the daemon passes at least every poll_interval, so
     three missed in a row (plus a slow pass) means it is stuck, stopped, or cannot read."""
-    return settings.mailbox.poll_interval * 3 + SLACK
+    return poll_interval(settings) * 3 + SLACK
 
 
 def send_due_within(settings: Settings) -> timedelta:
     """Mail waiting longer than this is late: the outbox retries at least every 10 min."""
-    return max(
-        timedelta(minutes=10) + settings.mailbox.poll_interval * 2, poll_due_within(settings)
-    )
+    return max(timedelta(minutes=10) + poll_interval(settings) * 2, poll_due_within(settings))
 
 
 def read(session: Session, settings: Settings, now: datetime) -> list[Reading]:
-    found = rows(session)
-    waiting, oldest = session.execute(
-        select(func.count(), func.min(Outbox.created_at)).where(
-            Outbox.state == MailState.QUEUED, Outbox.channel == Channel.MAIL
-        )
-    ).one()
-    return [
-        _mailbox(found[MAILBOX], settings, now),
-        _smtp(found[SMTP], settings, now, int(waiting or 0), oldest and as_utc(oldest)),
-    ]
+    boxes = watched(settings)
+    found = rows(session, [name for w in boxes for name in (w.mailbox, w.smtp)])
+    queued = session.execute(
+        select(Outbox.mail_from, func.count(), func.min(Outbox.created_at))
+        .where(Outbox.state == MailState.QUEUED, Outbox.channel == Channel.MAIL)
+        .group_by(Outbox.mail_from)
+    ).all()
+    # Each mailbox's queue: the mail sent From its address (the first takes any other).
+    waiting = {w.box.name: 0 for w in boxes}
+    oldest: dict[str, datetime] = {}
+    for mail_from, count, first in queued:
+        name = settings.mailbox_for(mail_from).name
+        waiting[name] += int(count or 0)
+        if first is not None:
+            oldest[name] = min(oldest.get(name, as_utc(first)), as_utc(first))
+    readings: list[Reading] = []
+    for w in boxes:
+        name = w.box.name
+        readings.append(_mailbox(found[w.mailbox], settings, now))
+        readings.append(_smtp(found[w.smtp], settings, now, waiting[name], oldest.get(name)))
+    return readings
 
 
 def _reading(row: Health, state: str, summary: str, **extra: object) -> Reading:
@@ -264,4 +303,5 @@ def report(
 def lines(readings: list[Reading]) -> list[str]:
     """The health block `status` prints above the tickets."""
     marks = {"ok": "ok", "unknown": "?", "stale": "LATE", "failing": "FAILING"}
-    return [f"{r.component:<8} {marks[r.state]:<8} {r.summary}" for r in readings]
+    width = max([8, *(len(r.component) for r in readings)])
+    return [f"{r.component:<{width}} {marks[r.state]:<8} {r.summary}" for r in readings]

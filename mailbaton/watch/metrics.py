@@ -131,7 +131,8 @@ def _servers(session: Session, now: datetime) -> Iterator[Metric]:
     rows = health.rows(session)
     age = GaugeMetricFamily(
         "mailbaton_last_poll_age_seconds",
-        "Seconds since the last successful poll of the mailbox (absent: never)",
+        "Seconds since the last successful poll of the mailbox, of several the one polled "
+        "longest ago (absent: never)",
     )
     stamp = GaugeMetricFamily(
         "mailbaton_last_success_timestamp_seconds",
@@ -143,9 +144,12 @@ def _servers(session: Session, now: datetime) -> Iterator[Metric]:
         "1 while a server is failing (sign-in failures included), else 0",
         labels=["component"],
     )
-    polled = rows[health.MAILBOX].last_ok_at
-    if polled is not None:
-        age.add_metric([], max((now - as_utc(polled)).total_seconds(), 0.0))
+    # Several mailboxes ("mailbox:NAME"): the one polled longest ago.
+    named = [row for name, row in rows.items() if name.startswith(f"{health.MAILBOX}:")]
+    mailboxes = named or [rows[health.MAILBOX]]
+    polls = [as_utc(row.last_ok_at) for row in mailboxes if row.last_ok_at is not None]
+    if polls and len(polls) == len(mailboxes):
+        age.add_metric([], max((now - min(polls)).total_seconds(), 0.0))
     for component, row in rows.items():
         if row.last_ok_at is not None:
             stamp.add_metric([component], as_utc(row.last_ok_at).timestamp())

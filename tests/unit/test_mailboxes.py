@@ -1,0 +1,87 @@
+"""Several mailboxes, the pure parts: whose mail is our own, whose address a catcher may not
+be, which ticket a plus address names, which mailbox a piped message came in through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailbaton.app.mailboxes import addressed_to, ingested_by
+from mailbaton.classify.catchers import check_catcher
+from mailbaton.classify.hints import reply_hints
+from mailbaton.classify.screen import screen
+from mailbaton.config import Settings, from_dict
+from mailbaton.mail.parse import parse_message
+from mailbaton.mail.records import Address
+from mailbaton.outbound.compose import Composer
+from mailbaton.outbound.desk import Desk
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = {"username": "baton@example.com", "address": "baton@example.com", "plus_addressing": True}
+SALES = {
+    "username": "sales@example.com",
+    "address": "sales-baton@example.com",
+    "plus_addressing": True,
+    "smtp": {"from_name": "Sales handoffs"},
+}
+OPS = {"username": "ops@example.com", "address": "ops-baton@example.com"}
+
+
+def settings() -> Settings:
+    return from_dict(
+        {"mailbox": MAIN, "mailboxes": {"sales": SALES, "ops": OPS}}, base=ROOT, environ={}
+    )
+
+
+def mail(headers: str) -> bytes:
+    return (headers + "Subject: x\nMessage-ID: <1@client.example.com>\n\nhello\n").encode()
+
+
+def test_mail_from_any_shared_address_is_our_own() -> None:
+    for sender in ("sales-baton@example.com", "Ops <OPS-baton+x@example.com>"):
+        ignored = screen(
+            parse_message(mail(f"From: {sender}\nTo: baton@example.com\n")), settings()
+        )
+        assert ignored is not None and "shared address" in str(ignored)
+    person = screen(parse_message(mail("From: alice@example.com\n")), settings())
+    assert person is None
+
+
+def test_no_shared_address_is_a_catcher() -> None:
+    alice = Address("Alice", "alice@example.com")
+    for catcher in ("sales-baton@example.com", "ops-baton+1@example.com", "baton@example.com"):
+        reasons = check_catcher(Address("", catcher), alice, settings())
+        assert [r.code for r in reasons] == ["catcher_shared"], catcher
+    assert check_catcher(Address("", "jane@example.com"), alice, settings()) == []
+
+
+def test_a_plus_address_of_any_mailbox_with_plus_addressing_names_its_ticket() -> None:
+    found = parse_message(mail("From: jane@example.com\nTo: Sales-Baton+abc123@example.com\n"))
+    assert reply_hints(found, settings()).tokens == ("abc123",)
+    # ops has no plus addressing: its +tags are no tokens.
+    other = parse_message(mail("From: jane@example.com\nTo: ops-baton+abc123@example.com\n"))
+    assert reply_hints(other, settings()).tokens == ()
+
+
+def test_a_ticket_mail_leaves_from_its_mailbox_and_the_rest_from_the_first() -> None:
+    desk = Desk(settings(), Composer(None, "UTC"))
+    assert str(desk.sender_of("sales-baton@example.com")) == (
+        "Sales handoffs <sales-baton@example.com>"
+    )
+    assert desk.sender.addr_spec == "baton@example.com"
+    assert desk.sender_of("gone@example.com").addr_spec == "baton@example.com"
+    sales_reply = desk.reply_address("tok", "sales-baton@example.com")
+    assert sales_reply is not None and sales_reply.addr_spec == "sales-baton+tok@example.com"
+    assert desk.reply_address("tok", "ops-baton@example.com") is None  # no plus addressing
+    assert desk.reading("ops-baton@example.com").inbox == "ops-baton@example.com"
+
+
+def test_a_piped_message_belongs_to_the_one_mailbox_it_names() -> None:
+    s = settings()
+    delivered = mail("Delivered-To: sales-baton+x@example.com\nTo: baton@example.com\n")
+    assert addressed_to(parse_message(delivered), s).name == "sales"  # type: ignore[union-attr]
+    assert ingested_by(s, None, mail("To: ops-baton@example.com\n")).name == "ops"
+    both = mail("To: ops-baton@example.com, sales-baton@example.com\n")
+    assert addressed_to(parse_message(both), s) is None
+    assert ingested_by(s, None, both).name == "main"  # several named: the first
+    assert ingested_by(s, None, mail("To: someone@example.com\n")).name == "main"
+    assert ingested_by(s, "ops", both).name == "ops"
