@@ -31,8 +31,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def users(settings: Settings) -> list[str]:
-    """The accounts that sign in with OAuth2, each once."""
-    found = [s.username for s in (settings.mailbox, settings.smtp) if s.auth == "oauth2"]
+    """The accounts that sign in with OAuth2 (every mailbox's), each once."""
+    found = [
+        s.username
+        for box in settings.mailboxes
+        for s in (box.mailbox, box.smtp)
+        if s.auth == "oauth2"
+    ]
     return list(dict.fromkeys(found))
 
 
