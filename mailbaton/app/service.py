@@ -222,7 +222,10 @@ class Service:
         """Passes until SIGTERM or SIGINT; between them it sleeps until whichever comes
         first: IDLE reports mail, the poll interval runs out, or something falls due.
         With `metrics` ([HOST:]PORT), Prometheus metrics are served there meanwhile."""
-        stop_metrics = serve_metrics(metrics, registry(self.db)) if metrics else None
+        servers = [name for each in self.watching for name in (each.rows.mailbox, each.rows.smtp)]
+        stop_metrics = (
+            serve_metrics(metrics, registry(self.db, servers=servers)) if metrics else None
+        )
         if metrics:
             log.info("Prometheus metrics on %s/metrics", metrics)
         try:

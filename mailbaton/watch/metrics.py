@@ -7,7 +7,7 @@ so it is right whichever replica is scraped, after a restart, and for work done 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,9 +35,17 @@ ACK_BUCKETS = (300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200)
 class DatabaseCollector(Collector):
     """Every mailbaton metric, read in one transaction per scrape."""
 
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        now: Callable[[], datetime] = utcnow,
+        servers: Sequence[str] = health.COMPONENTS,
+    ) -> None:
         self.db = db
         self.now = now
+        # The health rows of the mailboxes configured now ("mailbox:NAME", ... when
+        # several are watched), not those a former config left behind.
+        self.servers = servers
 
     def collect(self) -> Iterator[Metric]:
         with self.db.transaction() as session:
@@ -46,14 +54,16 @@ class DatabaseCollector(Collector):
             yield from _mails(session)
             yield _tickets(session)
             yield _acknowledged(session)
-            yield from _servers(session, now)
+            yield from _servers(session, now, self.servers)
 
 
-def registry(db: Database, now: Callable[[], datetime] = utcnow) -> CollectorRegistry:
+def registry(
+    db: Database, now: Callable[[], datetime] = utcnow, servers: Sequence[str] = health.COMPONENTS
+) -> CollectorRegistry:
     """Only mailbaton's own metrics: the process and platform collectors describe the
     replica that happens to be scraped, not the service."""
     found = CollectorRegistry(auto_describe=False)
-    found.register(DatabaseCollector(db, now))
+    found.register(DatabaseCollector(db, now, servers))
     return found
 
 
@@ -127,8 +137,8 @@ def _acknowledged(session: Session) -> Metric:
     return family
 
 
-def _servers(session: Session, now: datetime) -> Iterator[Metric]:
-    rows = health.rows(session)
+def _servers(session: Session, now: datetime, servers: Sequence[str]) -> Iterator[Metric]:
+    rows = health.rows(session, servers)
     age = GaugeMetricFamily(
         "mailbaton_last_poll_age_seconds",
         "Seconds since the last successful poll of the mailbox, of several the one polled "
@@ -144,13 +154,14 @@ def _servers(session: Session, now: datetime) -> Iterator[Metric]:
         "1 while a server is failing (sign-in failures included), else 0",
         labels=["component"],
     )
-    # Several mailboxes ("mailbox:NAME"): the one polled longest ago.
-    named = [row for name, row in rows.items() if name.startswith(f"{health.MAILBOX}:")]
-    mailboxes = named or [rows[health.MAILBOX]]
+    # Several mailboxes ("mailbox:NAME"): the one polled longest ago; absent while one
+    # never was.
+    mailboxes = [rows[name] for name in servers if name.partition(":")[0] == health.MAILBOX]
     polls = [as_utc(row.last_ok_at) for row in mailboxes if row.last_ok_at is not None]
     if polls and len(polls) == len(mailboxes):
         age.add_metric([], max((now - min(polls)).total_seconds(), 0.0))
-    for component, row in rows.items():
+    for component in servers:
+        row = rows[component]
         if row.last_ok_at is not None:
             stamp.add_metric([component], as_utc(row.last_ok_at).timestamp())
         failing.add_metric([component], 1.0 if row.failing_since is not None else 0.0)

@@ -4,10 +4,12 @@ cannot be read never stops the other."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,10 +19,13 @@ import pytest
 from baton import Baton, make_baton, parse
 from servers import MailServer, mailbox_owner
 
+from mailbaton.app.service import PassReport, Service
+
 pytestmark = pytest.mark.e2e
 
 MAIN, SALES = "baton@example.com", "sales-baton@example.com"
 BOB = "Bob Stone <bob@example.com>"
+HANDOFFS = 10
 SALES_TABLE = """
 [mailboxes.sales]
 host = "{host}"
@@ -48,9 +53,14 @@ SALES_FOLDERS = ["INBOX", "sales/done", "sales/turned-down", "sales/ignored", "s
 
 
 def two_mailboxes(
-    server: MailServer, folder: Path, *, sales_password: str | None = None, extra: str = ""
+    server: MailServer,
+    folder: Path,
+    *,
+    sales_password: str | None = None,
+    extra: str = "",
+    db_url: str | None = None,
 ) -> Baton:
-    baton = make_baton(server, folder, plus=True)
+    baton = make_baton(server, folder, plus=True, db_url=db_url)
     table = SALES_TABLE.format(
         host=server.host,
         imap=server.imap_port,
@@ -247,3 +257,36 @@ def test_the_daemon_idles_on_every_mailbox(dovecot_server: MailServer, tmp_path:
         baton.close()
     assert process.returncode == 0, out
     assert "mailbaton running on main INBOX (127.0.0.1), sales INBOX (127.0.0.1)" in out
+
+
+def test_two_replicas_on_postgresql_take_each_mailbox_s_messages_once(
+    dovecot_server: MailServer, tmp_path: Path, pg_url: str
+) -> None:
+    baton = two_mailboxes(dovecot_server, tmp_path, db_url=pg_url)
+    other = Service.open(baton.settings)
+    try:
+        for i in range(HANDOFFS):
+            dovecot_server.deliver(mails.handoff(title=f"Main {i}"), MAIN)
+            sales = mails.handoff(catcher=BOB, title=f"Sales {i}")
+            dovecot_server.deliver(to_sales(sales), SALES)
+        reports: list[PassReport] = []
+        passes = [
+            threading.Thread(target=lambda s=s: reports.append(asyncio.run(s.run_once())))
+            for s in (baton.service, other)
+        ]
+        for thread in passes:
+            thread.start()
+        for thread in passes:
+            thread.join(60)
+        decided = [o for r in reports for o in r.outcomes if not o.already_done]
+        assert len(decided) == 2 * HANDOFFS, [r.summary() for r in reports]
+        assert all(r.inbox_error is None for r in reports)
+        assert len(baton.tickets()) == 2 * HANDOFFS
+        assert len(dovecot_server.messages("jane@example.com")) == HANDOFFS
+        assert len(dovecot_server.messages("bob@example.com")) == HANDOFFS
+        assert sales_counts(baton)["sales/done"] == HANDOFFS
+        assert baton.folder_counts()["mailbaton/processed"] == HANDOFFS
+        assert dovecot_server.messages(SALES) == dovecot_server.messages(MAIN) == []
+    finally:
+        other.close()
+        baton.close()
