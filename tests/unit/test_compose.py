@@ -286,7 +286,7 @@ ALL_REASONS = [
     ),
     ("catcher_role", {"address": "sales@example.com"}, "sales@example.com is a role address"),
     ("catcher_group", {"address": "ops@example.com"}, "ops@example.com is a group or team"),
-    ("catcher_shared", {"address": "baton@example.com"}, "is this handoff mailbox itself"),
+    ("catcher_shared", {"address": "baton@example.com"}, "is a handoff mailbox itself"),
     ("catcher_self", {"address": "alice@example.com"}, "You named yourself (alice@example.com)"),
     (
         "catcher_domain",
