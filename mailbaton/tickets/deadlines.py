@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Update, and_, case, func, literal, null, select, update
+from sqlalchemy.orm import Session
 
 from mailbaton.config import Department, Settings
 from mailbaton.outbound.announce import Announce
@@ -18,7 +19,7 @@ from mailbaton.outbound.outbox import MailState
 from mailbaton.store import leases
 from mailbaton.store.db import Database
 from mailbaton.store.leases import Worker
-from mailbaton.store.models import PENDING, Lease, Outbox, Ticket
+from mailbaton.store.models import PENDING, Lease, Outbox, Ticket, UTCDateTime
 from mailbaton.tickets.addressing import catcher_address
 from mailbaton.tickets.lookup import first_message_id, last_message_id
 from mailbaton.tickets.people import seen_name
@@ -80,7 +81,7 @@ def _sweep(db: Database, desk: Desk, now: datetime, limit: int) -> SweepReport:
     report = SweepReport()
     with db.transaction() as session:
         due = session.execute(
-            select(Ticket.id, Ticket.escalations)
+            select(Ticket.id, Ticket.escalations, Ticket.next_escalation_at)
             .where(Ticket.state == PENDING, Ticket.next_escalation_at <= now)
             .order_by(Ticket.next_escalation_at)
             .limit(limit)
@@ -88,35 +89,53 @@ def _sweep(db: Database, desk: Desk, now: datetime, limit: int) -> SweepReport:
         reminders = session.scalars(
             select(Ticket.id).where(Ticket.state == PENDING, Ticket.remind_at <= now).limit(limit)
         ).all()
+    # The managers' names, looked up once a sweep: every escalation goes to the same few.
+    names: dict[str, str] = {}
     for ticket_id in reminders:
         with db.transaction() as session:
             if remind(Turn(session, desk, now), ticket_id):
                 report.reminded += 1
-    for ticket_id, level in due:
+    for ticket_id, level, due_at in due:
         with db.transaction() as session:
-            if escalate(Turn(session, desk, now), ticket_id, level):
+            if escalate(Turn(session, desk, now), ticket_id, level, due_at, names):
                 report.escalated += 1
     return report
+
+
+def claim(session: Session, claiming: Update) -> Ticket | None:
+    """The ticket as a conditional UPDATE left it, read by the same statement (RETURNING),
+    or None when the condition no longer held (another process claimed it first). Its
+    files are read at once: loaded later, they would flush the timeline lines one by one."""
+    ticket = session.scalars(
+        claiming.returning(Ticket).execution_options(
+            synchronize_session=False, populate_existing=True
+        )
+    ).one_or_none()
+    if ticket is not None:
+        ticket.attachments  # noqa: B018 (the load is the point)
+    return ticket
 
 
 def remind(turn: Turn, ticket_id: int) -> bool:
     """The catcher is reminded once, by whichever process claims the reminder; never once
     the moment it announces has come (the escalation says it then)."""
-    ticket = turn.session.get(Ticket, ticket_id)
+    now = turn.now
+    escalation_first = and_(
+        Ticket.next_escalation_at.is_not(None), Ticket.next_escalation_at <= now
+    )
+    ticket = claim(
+        turn.session,
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.remind_at <= now)
+        .values(
+            remind_at=None,
+            reminded_at=case((escalation_first, null()), else_=literal(now, UTCDateTime())),
+        ),
+    )
     if ticket is None:
         return False
     announce_at = ticket.next_escalation_at
-    late = announce_at is not None and announce_at <= turn.now
-    claimed = turn.session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.remind_at <= turn.now)
-        .values(remind_at=None, reminded_at=None if late else turn.now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    turn.session.refresh(ticket)
-    if late:
+    if announce_at is not None and announce_at <= now:
         why = f"escalation due at {announce_at:%Y-%m-%d %H:%M} UTC comes first"
         settle(
             turn,
@@ -136,31 +155,44 @@ def remind(turn: Turn, ticket_id: int) -> bool:
     return True
 
 
-def escalate(turn: Turn, ticket_id: int, level: int) -> bool:
-    """Level `level + 1` for a ticket still pending, claimed once across processes."""
-    session, settings = turn.session, turn.desk.settings
-    ticket = session.get(Ticket, ticket_id)
-    if ticket is None or ticket.next_escalation_at is None:
-        return False
-    due_at = ticket.next_escalation_at
-    claimed = session.execute(
+def escalate(
+    turn: Turn,
+    ticket_id: int,
+    level: int,
+    due_at: datetime | None = None,
+    names: dict[str, str] | None = None,
+) -> bool:
+    """Level `level + 1` for a ticket still pending and due, claimed once across processes.
+    `due_at`: its next_escalation_at as the sweep read it; `names`: names already looked up."""
+    session, settings, now = turn.session, turn.desk.settings, turn.now
+    if due_at is None:
+        due_at = session.scalar(select(Ticket.next_escalation_at).where(Ticket.id == ticket_id))
+        if due_at is None:
+            return False
+    ticket = claim(
+        session,
         update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.state == PENDING, Ticket.escalations == level)
-        .values(
-            escalations=level + 1,
-            next_escalation_at=following_escalation(settings, due_at, turn.now),
+        .where(
+            Ticket.id == ticket_id,
+            Ticket.state == PENDING,
+            Ticket.escalations == level,
+            Ticket.next_escalation_at <= now,
         )
-        .execution_options(synchronize_session=False)
+        .values(
+            escalations=level + 1, next_escalation_at=following_escalation(settings, due_at, now)
+        ),
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if ticket is None:
         return False  # another process took this level, or the ticket moved on
-    session.refresh(ticket)
     recipients = escalation_recipients(ticket, settings)
     warned = list(dict.fromkeys([*json.loads(ticket.escalated_to or "[]"), *recipients]))
     ticket.escalated_to = json.dumps(warned)
     # Every level and the all-clear answer the first warning: one thread per ticket.
     first = first_message_id(session, ticket, "escalation")
-    names = {a: seen_name(session, a) for a in recipients}
+    names = {} if names is None else names
+    for address in recipients:
+        if address not in names:
+            names[address] = seen_name(session, address)
     change = escalation(ticket, settings, level + 1, due_at, recipients, first, names)
     settle(turn, ticket, change)
     log.info("%s escalated (level %d) to %s", ticket.ref, level + 1, recipients)
