@@ -35,6 +35,7 @@ from mailbaton.tickets.queries import (
     mail_problems,
     no_such_ticket,
     ticket_json,
+    ticket_lines,
 )
 from mailbaton.transport.base import TransportError
 from mailbaton.transport.metrics_http import MetricsUnavailable
@@ -259,26 +260,24 @@ def dry_run_command(settings: Settings, now: datetime) -> int:
 def status_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     now = utcnow()
     with db.transaction() as session:
-        if not args.json:
-            # First: whether anything below is current (a stopped daemon reads as calm).
-            print("\n".join(health.lines(health.read(session, settings, now))) + "\n")
-        tickets = load_tickets(session, include_closed=args.all)
         problems = mail_problems(session)
         if args.json:
+            tickets = load_tickets(session, include_closed=args.all)
             print(
                 json.dumps(
                     [ticket_json(t, now, events=False, mail=problems.get(t.id)) for t in tickets],
                     indent=2,
                 )
             )
-        else:
-            print(status_table(tickets, now, closed=args.all))
-            for line in filter(None, [mail_summary(problems), *post_problems(session)]):
-                print(line)
-    if not args.json:
-        # A broken template edit: the daemon logged it once; here it stays visible.
-        for line in templates_cli.status_lines(settings):
+            return EXIT_OK
+        # First: whether anything below is current (a stopped daemon reads as calm).
+        print("\n".join(health.lines(health.read(session, settings, now))) + "\n")
+        print(status_table(ticket_lines(session, include_closed=args.all), now, closed=args.all))
+        for line in filter(None, [mail_summary(problems), *post_problems(session)]):
             print(line)
+    # A broken template edit: the daemon logged it once; here it stays visible.
+    for line in templates_cli.status_lines(settings):
+        print(line)
     return EXIT_OK
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mailbaton.clock import as_utc, humanize, iso
 from mailbaton.outbound.outbox import HeldAnswers
 from mailbaton.store.models import PENDING, REJECTED, Ticket
-from mailbaton.tickets.queries import MailProblems, owner, ticket_json
+from mailbaton.tickets.queries import MailProblems, TicketLine, owner, ticket_json
 
 TITLE_WIDTH = 40
 
@@ -48,7 +49,7 @@ def held_summary(held: dict[str, HeldAnswers]) -> str:
     return "\n".join(lines)
 
 
-def status_table(tickets: list[Ticket], now: datetime, *, closed: bool = False) -> str:
+def status_table(tickets: Sequence[TicketLine], now: datetime, *, closed: bool = False) -> str:
     if not tickets:
         return "No tickets." if closed else "No open tickets."
     rows = [("ID", "STATE", "TITLE", "THROWER -> CATCHER", "OWNER", "AGE", "DEADLINE", "ESC")]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -15,7 +16,28 @@ from mailbaton.outbound.outbox import HeldAnswers, held_answers
 from mailbaton.store.models import ACCEPTED, PENDING, REJECTED, Outbox, Ticket
 
 
-def owner(ticket: Ticket) -> str:
+class TicketLine(Protocol):
+    """What a line of the status table shows: a Ticket, or a row of `ticket_lines`."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def thrower(self) -> str: ...
+    @property
+    def catcher(self) -> str | None: ...
+    @property
+    def escalations(self) -> int: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def owner(ticket: TicketLine) -> str:
     """Whose name the work is in: the thrower's until the catcher says GOT IT."""
     if ticket.state == ACCEPTED and ticket.catcher:
         return ticket.catcher
@@ -94,6 +116,24 @@ def load_tickets(session: Session, *, include_closed: bool) -> list[Ticket]:
     if not include_closed:
         query = query.where(Ticket.state == PENDING)
     return list(session.scalars(query))
+
+
+def ticket_lines(session: Session, *, include_closed: bool) -> Sequence[TicketLine]:
+    """Only the columns the status table shows, in one query: 1,000 open tickets read as
+    objects with their files were most of what `status` spent in the database."""
+    query = select(
+        Ticket.ref,
+        Ticket.state,
+        Ticket.title,
+        Ticket.thrower,
+        Ticket.catcher,
+        Ticket.escalations,
+        Ticket.deadline,
+        Ticket.created_at,
+    ).order_by(Ticket.id)
+    if not include_closed:
+        query = query.where(Ticket.state == PENDING)
+    return session.execute(query).all()
 
 
 def load_ticket(session: Session, ref: str, prefix: str | None = None) -> Ticket | None:
