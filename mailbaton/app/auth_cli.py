@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
-from mailbaton.transport.auth import SignInProblem, token_source
-from mailbaton.transport.oauth2.microsoft import device_login, saved_account
+from mailbaton.transport.oauth2.token import SignInProblem
 
 EXIT_OK, EXIT_ERROR = 0, 1
 
@@ -43,6 +42,8 @@ def users(settings: Settings) -> list[str]:
 
 def check_lines(settings: Settings) -> tuple[list[str], bool]:
     """For `check`: a token is obtained for each OAuth2 account, before the logins."""
+    from mailbaton.transport.auth import token_source  # Google's and Microsoft's libraries
+
     lines, ok = [], True
     for user in users(settings):
         try:
@@ -83,6 +84,8 @@ def _login(settings: Settings) -> int:
     if oauth2.provider != "microsoft":
         print("mailbaton: provider = 'command' signs in through its command; nothing to do here")
         return EXIT_ERROR
+    from mailbaton.transport.oauth2.microsoft import device_login
+
     try:
         who = device_login(oauth2, lambda message: print(message, flush=True))
     except SignInProblem as problem:
@@ -102,6 +105,8 @@ def _status(settings: Settings) -> int:
         print(f"sign-in: none saved in {cache}; run `mailbaton auth login`")
         return EXIT_ERROR
     else:
+        from mailbaton.transport.oauth2.microsoft import saved_account
+
         try:
             who = saved_account(oauth2) if oauth2.provider == "microsoft" else None
         except SignInProblem as problem:

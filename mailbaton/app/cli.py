@@ -14,16 +14,11 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailbaton import logs
-from mailbaton.app import (
-    auth_cli,
-    checklist,
-    dry_run,
-    intake,
-    notify_cli,
-    report_cli,
-    templates_cli,
-)
-from mailbaton.app.mailboxes import ingested_by
+
+# Only what parsing needs and `status`, `health` and `show` use: `status` is typed at a
+# prompt, and importing every command's libraries (classify, OAuth2, Prometheus) took
+# longer than the command. Each other command imports its own in its function.
+from mailbaton.app import auth_cli, notify_cli, report_cli, templates_cli
 from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
@@ -37,9 +32,6 @@ from mailbaton.tickets.queries import (
     ticket_json,
     ticket_lines,
 )
-from mailbaton.transport.base import TransportError
-from mailbaton.transport.metrics_http import MetricsUnavailable
-from mailbaton.transport.pipe import Pipe
 from mailbaton.watch import health
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -205,6 +197,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from mailbaton.app.service import Service
+    from mailbaton.transport.metrics_http import MetricsUnavailable
 
     if ((args.now or args.dry_run) and not args.once) or (args.once and args.metrics_port):
         print("mailbaton: --now/--dry-run go with --once, --metrics-port without", file=sys.stderr)
@@ -238,6 +231,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def dry_run_command(settings: Settings, now: datetime) -> int:
     """What one pass would do at `now`: read-only on the mailbox, the database and SMTP."""
+    from mailbaton.app import dry_run
+    from mailbaton.transport.base import TransportError
+
     print(f"dry run at {now.isoformat()}: nothing is sent, filed or changed")
     db = Database.open(settings.database_url)
     try:
@@ -304,7 +300,10 @@ def show_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
 
 
 def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    from mailbaton.app import intake
+    from mailbaton.app.mailboxes import ingested_by
     from mailbaton.app.service import desk_for, post_webhooks, send_all
+    from mailbaton.transport.pipe import Pipe
 
     names = [box.name for box in settings.mailboxes]
     if args.mailbox is not None and args.mailbox not in names:
@@ -333,6 +332,8 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
 
 
 def check_command(settings: Settings) -> int:
+    from mailbaton.app import checklist
+
     composer = templates_cli.composer_for(settings)
     found = checklist.check(
         settings, templates_cli.problems(composer, settings), templates_cli.origin(composer)

@@ -8,14 +8,7 @@ from dataclasses import replace
 
 from mailbaton.clock import as_utc
 from mailbaton.config import Settings
-from mailbaton.outbound.announce import escalation_alert
-from mailbaton.outbound.compose import Composer
-from mailbaton.outbound.desk import Desk
-from mailbaton.outbound.hooks import payload
-from mailbaton.outbound.preview import sample
-from mailbaton.tickets.deadlines import escalation_recipients
 from mailbaton.transport.base import TransportError
-from mailbaton.transport.webhook import host_of, post_once
 
 EXIT_OK, EXIT_ERROR = 0, 1
 
@@ -30,6 +23,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def check_lines(settings: Settings) -> list[str]:
     """For `check`: each channel and what it gets; the URL by its host only."""
+    from mailbaton.transport.webhook import host_of
+
     return [
         f"notify.{hook.name}: {hook.kind} webhook at {host_of(hook.url)} for "
         f"{', '.join(hook.events) or 'nothing'} (`mailbaton notify test {hook.name}` posts a "
@@ -41,6 +36,15 @@ def check_lines(settings: Settings) -> list[str]:
 def notify_command(args: argparse.Namespace, settings: Settings) -> tuple[int, str]:
     """Posts a sample escalation straight to the hook (not through the outbox): what the
     channel will show, and proof that the URL works. Returns the exit code and a line."""
+    # Here, not at the top: every command line parses this module's arguments.
+    from mailbaton.outbound.announce import escalation_alert
+    from mailbaton.outbound.compose import Composer
+    from mailbaton.outbound.desk import Desk
+    from mailbaton.outbound.hooks import payload
+    from mailbaton.outbound.preview import sample
+    from mailbaton.tickets.deadlines import escalation_recipients
+    from mailbaton.transport.webhook import post_once
+
     hooks = {hook.name: hook for hook in settings.hooks}
     hook = hooks.get(args.name)
     if hook is None:

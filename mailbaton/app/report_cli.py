@@ -11,12 +11,10 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from mailbaton.app.report_out import report_csv, report_json, report_text, spreadsheet_safe
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.config.values import BadValue, duration
 from mailbaton.store.db import Database
-from mailbaton.tickets import export, report
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -63,6 +61,11 @@ def _formats(parser: argparse.ArgumentParser) -> None:
 
 
 def report_command(args: argparse.Namespace, settings: Settings) -> int:
+    # Here, not at the top: every command line parses this module's arguments, and the
+    # report's figures import the deadline rules and what they send.
+    from mailbaton.app.report_out import report_csv, report_json, report_text
+    from mailbaton.tickets import report
+
     try:
         span = duration(args.since)
     except BadValue:
@@ -89,6 +92,8 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    from mailbaton.tickets import export
+
     now = utcnow()
     db = Database.open(settings.database_url)
     try:
@@ -116,6 +121,8 @@ def write_json(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 def csv_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
     """One row per event, the ticket's columns repeated; a ticket without events has one."""
+    from mailbaton.app.report_out import spreadsheet_safe
+
     for row in rows:
         ticket = dict(row)
         ticket["files"] = "; ".join(row["files"])

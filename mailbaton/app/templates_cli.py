@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mailbaton.app.send_test import SendTestProblem, send_test
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound import checking
@@ -62,6 +61,8 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"the variables each template can use: {VARIABLES}")
         return EXIT_ERROR
     if args.action == "send-test":
+        from mailbaton.app.send_test import SendTestProblem, send_test  # SMTP's libraries
+
         try:
             print(send_test(settings, args.name, args.to))
         except SendTestProblem as problem:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailbaton.classify.handoff import Rejection
 from mailbaton.clock import as_utc, humanize
 from mailbaton.config import Settings
 from mailbaton.outbound.due import due_dates, is_past
 from mailbaton.outbound.people import first_name, person_name, usable_name
 from mailbaton.store.models import Ticket
+
+if TYPE_CHECKING:
+    # Only named: importing classify (its phrase tables, ~0.3 s) for `status` and `notify`
+    # was a third of their start-up.
+    from mailbaton.classify.handoff import Rejection
 
 __all__ = [
     "KNOWN_FIELDS",
