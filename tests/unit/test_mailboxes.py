@@ -3,7 +3,11 @@ be, which ticket a plus address names, which mailbox a piped message came in thr
 
 from __future__ import annotations
 
+from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
+
+from desk_bench import START, database
 
 from mailbaton.app.mailboxes import addressed_to, ingested_by
 from mailbaton.classify.catchers import check_catcher
@@ -14,6 +18,10 @@ from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import Address
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
+from mailbaton.outbound.outbox import enqueue
+from mailbaton.watch import health
+from mailbaton.watch.alerts import context, describe
+from mailbaton.watch.health import Outage
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = {"username": "baton@example.com", "address": "baton@example.com", "plus_addressing": True}
@@ -85,3 +93,51 @@ def test_a_piped_message_belongs_to_the_one_mailbox_it_names() -> None:
     assert ingested_by(s, None, both).name == "main"  # several named: the first
     assert ingested_by(s, None, mail("To: someone@example.com\n")).name == "main"
     assert ingested_by(s, "ops", both).name == "ops"
+
+
+def test_health_names_each_mailbox_and_counts_the_mail_waiting_from_it(tmp_path: Path) -> None:
+    s = settings()
+    db = database(tmp_path)
+    try:
+        with db.transaction() as session:
+            # Sales has two waiting, main one, and one From an address no mailbox has now
+            # (a mailbox since renamed): the first mailbox sends it, so it counts there.
+            for n, sender in enumerate(
+                ["sales-baton@example.com", "sales-baton@example.com", "baton@example.com",
+                 "old-baton@example.com"]
+            ):  # fmt: skip
+                message = EmailMessage()
+                message["To"], message["Subject"] = "jane@example.com", "x"
+                message["Message-ID"] = f"<{n}@mailbaton.example.com>"
+                enqueue(session, message, kind="request", mail_from=sender, now=START)
+        with db.transaction() as session:
+            readings = health.read(session, s, START + timedelta(minutes=5))
+        waiting = {r.component: r.waiting for r in readings if r.component.startswith("smtp")}
+        assert waiting == {"smtp:main": 2, "smtp:sales": 2, "smtp:ops": 0}
+        assert [r.component for r in readings if r.component.startswith("mailbox")] == [
+            "mailbox:main",
+            "mailbox:sales",
+            "mailbox:ops",
+        ]
+        assert health.lines(readings)[2].startswith("mailbox:sales ?        ")
+    finally:
+        db.close()
+
+
+def test_an_outage_of_one_mailbox_names_it_and_the_keys_to_check() -> None:
+    s = settings()
+    assert describe(s, "mailbox:sales") == (
+        "the mailbox sales",
+        "sales@example.com on 127.0.0.1:993, folder INBOX",
+    )
+    smtp = context(s, Outage("smtp:sales", START, "535 no", sign_in=True), START)
+    assert smtp["what"] == "the SMTP server of mailbox sales"
+    assert "mailboxes.sales.smtp.password (or mailboxes.sales.smtp.password_env)" in smtp["fix"]
+    ops = context(s, Outage("mailbox:ops", START, "refused", sign_in=True), START)
+    assert "mailboxes.ops.password" in ops["fix"]
+    single = from_dict({"mailbox": MAIN}, base=ROOT, environ={})
+    assert describe(single, "mailbox")[0] == "the mailbox"
+    assert (
+        "Check mailbox.password"
+        in context(single, Outage("mailbox", START, "refused", sign_in=True), START)["fix"]
+    )
