@@ -23,7 +23,7 @@ from mailbaton.store.leases import LIVE_LEASE, Heartbeat, Worker
 from mailbaton.tickets import digest
 from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
-from mailbaton.transport.base import Mailbox, Sender, TransportError
+from mailbaton.transport.base import Mailbox, Sender, Transient, TransportError
 from mailbaton.transport.idle import IdleWatcher
 from mailbaton.transport.metrics_http import serve as serve_metrics
 from mailbaton.transport.webhook import WebhookSender
@@ -152,6 +152,11 @@ class Service:
         # The daemon's claims, renewed by its heartbeat; a one-off pass claims for itself.
         self.worker: Worker | None = None
         self._stopping = threading.Event()
+        # The daemon, several mailboxes: one that failed is tried again after its poll
+        # interval, or once its IDLE connects again; not every pass, as a server that
+        # swallows packets would hold every pass, and so every other mailbox, for its
+        # timeout. Name -> not before (utcnow).
+        self._resting: dict[str, datetime] = {}
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -183,12 +188,19 @@ class Service:
     async def _read(
         self, each: Watching, moment: datetime, report: PassReport, worker: Worker
     ) -> None:
+        several = len(self.watching) > 1
+        name = each.box.name
+        if self.worker is not None and several and self._resting.get(name, moment) > utcnow():
+            report.inbox_failed(each, Transient("failing; tried again soon"), several)
+            return
         failure: TransportError | None = None
         try:
             await asyncio.to_thread(self._drain, each, moment, report, worker)
+            self._resting.pop(name, None)
         except TransportError as error:
-            report.inbox_failed(each, error, several=len(self.watching) > 1)
+            report.inbox_failed(each, error, several)
             failure = error
+            self._resting[name] = utcnow() + each.box.mailbox.poll_interval
         # Before sending: an alert about the mailbox leaves in this same pass. The
         # warning is logged there, at most every few minutes while the failure lasts.
         await asyncio.to_thread(self.watch.saw, each.rows.mailbox, moment, failure, signed_in=True)
@@ -250,7 +262,9 @@ class Service:
         several = len(self.watching) > 1
         watchers = [
             IdleWatcher(
-                each.box.mailbox, _threadsafe(loop, wake.set), each.box.name if several else ""
+                each.box.mailbox,
+                _threadsafe(loop, self._woken(each.box.name, wake)),
+                each.box.name if several else "",
             )
             for each in self.watching
         ]
@@ -281,6 +295,16 @@ class Service:
             await asyncio.to_thread(heartbeat.join, 10)
             self.worker = None
             log.info("stopped")
+
+    def _woken(self, name: str, wake: asyncio.Event) -> Callable[[], None]:
+        """What the IDLE of mailbox `name` does on news: a pass, with this mailbox in it
+        (its IDLE connected again, so it may work again)."""
+
+        def woken() -> None:
+            self._resting.pop(name, None)
+            wake.set()
+
+        return woken
 
     async def _pass(self, on_pass: Callable[[PassReport], None] | None) -> bool:
         """One pass; True when it left messages waiting for the next one."""

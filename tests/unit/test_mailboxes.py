@@ -3,22 +3,29 @@ be, which ticket a plus address names, which mailbox a piped message came in thr
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from desk_bench import START, database
+from desk_bench import START, Connection, database
 
 from mailbaton.app.mailboxes import addressed_to, ingested_by
+from mailbaton.app.service import Service
 from mailbaton.classify.catchers import check_catcher
 from mailbaton.classify.hints import reply_hints
 from mailbaton.classify.screen import screen
+from mailbaton.clock import utcnow
 from mailbaton.config import Settings, from_dict
 from mailbaton.mail.parse import parse_message
 from mailbaton.mail.records import Address
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
 from mailbaton.outbound.outbox import enqueue
+from mailbaton.store.leases import LIVE_LEASE, Worker
+from mailbaton.store.ledger import Source
+from mailbaton.transport.base import SignInFailed
 from mailbaton.watch import health
 from mailbaton.watch.alerts import context, describe
 from mailbaton.watch.health import Outage
@@ -141,3 +148,63 @@ def test_an_outage_of_one_mailbox_names_it_and_the_keys_to_check() -> None:
         "Check mailbox.password"
         in context(single, Outage("mailbox", START, "refused", sign_in=True), START)["fix"]
     )
+
+
+class Inbox:
+    """A mailbox that counts its sign-ins; refuses them while `refusing`."""
+
+    key = "fake"
+
+    def __init__(self, refusing: bool) -> None:
+        self.refusing, self.opened = refusing, 0
+
+    def __enter__(self) -> Inbox:
+        self.opened += 1
+        if self.refusing:
+            raise SignInFailed("the IMAP server refused the sign-in")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def waiting(self) -> list[Source]:
+        return []
+
+
+class Quiet(Connection):
+    async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
+        return "250 ok"
+
+
+def test_the_daemon_tries_a_failing_mailbox_again_after_its_poll_or_its_idle(
+    tmp_path: Path,
+) -> None:
+    s = settings()
+    db = database(tmp_path)
+    inboxes = {"main": Inbox(False), "sales": Inbox(True), "ops": Inbox(False)}
+    service = Service(s, db)
+    service.watching = [
+        replace(each, open=lambda i=inboxes[each.box.name]: i, sender=Quiet)
+        for each in service.watching
+    ]
+    service.worker = Worker(utcnow, LIVE_LEASE)  # as the daemon runs it
+    try:
+        first = asyncio.run(service.run_once())
+        assert first.inbox_error is not None and first.inbox_error.startswith("sales: ")
+        # At once again (mail woke it): sales rests, the others are read.
+        second = asyncio.run(service.run_once())
+        assert second.inboxes_down == ["sales"]
+        assert [i.opened for i in inboxes.values()] == [2, 1, 2]
+        # Its IDLE connected again: the next pass tries it.
+        inboxes["sales"].refusing = False
+        service._woken("sales", asyncio.Event())()
+        assert asyncio.run(service.run_once()).inbox_error is None
+        assert [i.opened for i in inboxes.values()] == [3, 2, 3]
+        # A one-off pass (run --once) always tries every mailbox.
+        service.worker = None
+        inboxes["sales"].refusing = True
+        asyncio.run(service.run_once())
+        asyncio.run(service.run_once())
+        assert inboxes["sales"].opened == 4
+    finally:
+        db.close()
