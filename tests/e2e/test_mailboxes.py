@@ -290,3 +290,25 @@ def test_two_replicas_on_postgresql_take_each_mailbox_s_messages_once(
     finally:
         other.close()
         baton.close()
+
+
+def test_a_handoff_written_to_two_mailboxes_opens_one_ticket(
+    dovecot_server: MailServer, tmp_path: Path
+) -> None:
+    baton = two_mailboxes(dovecot_server, tmp_path)
+    try:
+        both = parse(mails.handoff())
+        both["Cc"] = SALES
+        dovecot_server.deliver(both.as_bytes(), MAIN)
+        dovecot_server.deliver(both.as_bytes(), SALES)
+        outcomes = baton.run_pass().outcomes
+        assert [(o.outcome, o.already_done) for o in outcomes] == [
+            ("processed", False),
+            ("processed", True),
+        ]
+        assert [t["id"] for t in baton.tickets()] == ["MB-1"]
+        request = parse(only(dovecot_server.wait_for("jane@example.com", 1)))
+        assert request["From"].addresses[0].addr_spec == MAIN  # the first mailbox read it
+        assert sales_counts(baton)["sales/done"] == 1
+    finally:
+        baton.close()
