@@ -191,6 +191,9 @@ class Outbox(Base):
         Index("ix_outbox_answer_to", "answer_to", "created_at"),
         # status's line on webhook posts not sent: without it, a scan of every mail ever sent.
         Index("ix_outbox_channel_state", "channel", "state"),
+        # The sender's claim, read from the index alone (mail_from: one mailbox's rows):
+        # SQLite takes it over ix_outbox_due only when it has every column the claim reads.
+        Index("ix_outbox_claim", "channel", "state", "id", "next_attempt_at", "mail_from"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
