@@ -100,6 +100,9 @@ def ticket_json(
         "mail_waiting": (mail or {}).get("queued", 0),
         "mail_undeliverable": (mail or {}).get("parked", 0),
         "mail_held": (mail or {}).get("held", 0),
+        # The shared address its handoff came in through (its mail is sent from it);
+        # None for a ticket from before mailboxes were recorded.
+        "mailbox": ticket.mailbox,
     }
     if ticket.state == REJECTED:
         data["rejection_reasons"] = json.loads(ticket.rejection_reasons or "[]")
