@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from mailbaton.config.keys import declared
+from mailbaton.config.keys import declared, key_names
 from mailbaton.config.schema import MAIN_MAILBOX, MailboxSettings, SharedMailbox, SmtpSettings
 
 if TYPE_CHECKING:
@@ -52,7 +52,10 @@ def read_mailboxes(
                 f'"{MAIN_MAILBOX}" is the name [mailbox] goes by beside [mailboxes.NAME]; '
                 "give this mailbox another name",
             )
-        keys = {key: value for key, value in inner.items() if key != "smtp"}
+        # "smtp" among the known keys, so a misspelt [mailboxes.NAME.smtp] gets its hint.
+        known = key_names(MailboxSettings)
+        reader.unknown(inner, path, (*known, "smtp"))
+        keys = {key: value for key, value in inner.items() if key in known}
         box = reader.fields(MailboxSettings, keys, path)
         own = "smtp" in inner
         sending = _own_smtp(reader, inner, path, smtp) if own else smtp

@@ -208,6 +208,13 @@ def test_one_mailbox_refusing_its_sign_in_never_stops_the_other(
 
 
 def test_check_tries_every_mailbox_and_every_sign_in(baton: Baton) -> None:
+    baton.server.deliver(to_sales(mails.handoff(catcher=BOB)), SALES)
+    looked = baton.cli_inline("run", "--once", "--now", "2026-11-23T10:00:00Z", "--dry-run")
+    assert looked.returncode == 0, looked.stderr
+    said = looked.stdout.splitlines()
+    assert "  mailbox main: no mail waiting" in said
+    opens = [line for line in said if line.startswith("  mailbox sales: message ")]
+    assert len(opens) == 1 and "-> bob@example.com" in opens[0], said
     done = baton.cli_inline("check")
     assert done.returncode == 0, done.stdout
     lines = done.stdout.splitlines()

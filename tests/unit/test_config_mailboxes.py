@@ -80,15 +80,16 @@ def test_each_problem_names_the_mailbox_and_key() -> None:
         mailbox=MAIN,
         mailboxes={
             "main": SALES,
-            "ops": {**OPS, "prot": 1, "smtp": {"hots": "x"}},
+            "ops": {**OPS, "prot": 1, "smpt": {}, "smtp": {"hots": "x"}},
             "bad name!": "x",
         },
     )
     assert lines[0].startswith('mailboxes.main: "main" is the name [mailbox] goes by')
     assert lines[1] == "mailboxes.ops.prot: unknown key; did you mean 'port'?"
-    assert lines[2] == "mailboxes.ops.smtp.hots: unknown key; did you mean 'host'?"
-    assert lines[3].startswith("mailboxes.bad name!: expected a table with the keys of [mailbox]")
-    assert len(lines) == 4
+    assert lines[2] == "mailboxes.ops.smpt: unknown key; did you mean 'smtp'?"
+    assert lines[3] == "mailboxes.ops.smtp.hots: unknown key; did you mean 'host'?"
+    assert lines[4].startswith("mailboxes.bad name!: expected a table with the keys of [mailbox]")
+    assert len(lines) == 5
 
 
 def test_a_mailbox_without_its_required_keys_says_so() -> None:
