@@ -43,8 +43,8 @@ def arguments() -> argparse.Namespace:
         "--before",
         type=Path,
         metavar="CHECKOUT",
-        help="also drain with the mailbaton of this checkout (git worktree add DIR REV), "
-        "for before/after figures from one run",
+        help="also drain, and time status and the sweep, with the mailbaton of this checkout "
+        "(git worktree add DIR REV), for before/after figures from one run",
     )
     args = parser.parse_args()
     if args.profile:
@@ -173,20 +173,28 @@ def databases(args: argparse.Namespace, folder: Path, tag: str) -> Iterator[tupl
 def million(
     args: argparse.Namespace, folder: Path, server: rig.MailServer, sink: rig.Sink
 ) -> dict[str, Scale]:
-    """Beside each figure its baseline from the same run: the same open tickets alone."""
+    """Beside each figure its baselines from the same run: the same open tickets alone,
+    and with --before the other checkout's code on a copy of the same database."""
     print(f"5. {args.tickets:,} tickets ({args.tickets - OPEN:,} closed): status, one sweep")
+    codes: list[Path | None] = [None]
+    if args.before:
+        codes.insert(0, args.before.resolve())
     found: dict[str, Scale] = {}
     for count in (OPEN, args.tickets):
         for name, url in databases(args, folder, f"tickets{count}"):
-            config = rig.write_config(folder, server, sink.port, url)
-            scale = measure(config, url, count)
-            print(
-                f"   {name:10s} {count:9,} tickets (built in {scale.build_s:5.1f} s): "
-                f"status {scale.status_ms:5.0f} ms (target 100), sweep {scale.sweep_ms:5.0f} ms "
-                f"(target 1000) for {scale.escalated} escalations, {scale.reminded} reminders"
+            scales = measure(
+                lambda copy: rig.write_config(folder, server, sink.port, copy), url, count, codes
             )
+            print(f"   {name} {count:,} tickets (built in {scales[0].build_s:.1f} s)")
+            for code, scale in zip(codes, scales, strict=True):
+                label = code.name if code is not None else "this checkout"
+                print(
+                    f"     {label:16s} status {scale.status_ms:5.0f} ms (target 100; as a command "
+                    f"{scale.command_ms:5.0f} ms), sweep {scale.sweep_ms:5.0f} ms (target 1000) "
+                    f"for {scale.escalated} escalations, {scale.reminded} reminders"
+                )
             if count == args.tickets:
-                found[name] = scale
+                found[name] = scales[-1]
     return found
 
 

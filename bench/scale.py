@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
+import json
+import shutil
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
-from mailbaton.app.cli import status_command
-from mailbaton.app.service import desk_for
+from bench.drain import environment, migrate
 from mailbaton.clock import utcnow
-from mailbaton.config import load
-from mailbaton.store.db import Database
-from mailbaton.tickets.deadlines import sweep
+from mailbaton.store.db import make_engine
+
+TIMED = Path(__file__).with_name("timed.py")
 
 # Of the million, this many are still pending (a busy team's open handoffs); of those,
 # DUE have an escalation due and DUE others a reminder, so the sweep has work to do.
@@ -47,19 +49,22 @@ class Scale:
     sweep_ms: float
     escalated: int
     reminded: int
+    command_ms: float = float("nan")  # `mailbaton status` as a command, process and all
 
 
-def build(url: str, count: int, now: datetime) -> float:
+def build(url: str, count: int, now: datetime, code: Path | None = None) -> float:
     """The million rows set-based, by INSERT ... SELECT over a series the database makes
-    itself (never row by row, never through the ORM); the schema by the migrations."""
+    itself (never row by row, never through the ORM); the schema by the migrations of
+    `code` (another checkout, for --before: the newer code upgrades its own copy)."""
     began = time.monotonic()
-    db = Database.open(url)
+    migrate(url, code)
+    engine = make_engine(url)
     try:
-        sqlite = db.engine.dialect.name == "sqlite"
+        sqlite = engine.dialect.name == "sqlite"
         values = {"count": count, "open": OPEN, "due": DUE}
         # SQLite keeps these as naive UTC text, compared as text: the format SQLAlchemy writes.
         values["now"] = now.replace(tzinfo=None).isoformat(" ") if sqlite else now  # type: ignore[assignment]
-        with db.engine.begin() as connection:
+        with engine.begin() as connection:
             # Indexes built once after the load, not kept up row by row during it.
             indexes = [
                 (table, index)
@@ -85,7 +90,7 @@ def build(url: str, count: int, now: datetime) -> float:
                     )
                     connection.execute(text(f"ANALYZE {table}"))
     finally:
-        db.close()
+        engine.dispose()
     return time.monotonic() - began
 
 
@@ -141,23 +146,75 @@ def statements(sqlite: bool) -> list[str]:
     return [tickets, outbox, inbound]
 
 
-def measure(config: Any, url: str, count: int) -> Scale:
+def measure(
+    config_for: Callable[[str], Path], url: str, count: int, codes: list[Path | None]
+) -> list[Scale]:
+    """One database built, then each of `codes` (None: this checkout) timed on a copy of
+    it in a process of its own: before and after from the same rows and the same run."""
     now = utcnow()
-    build_s = build(url, count, now)
-    settings = load(config)
-    db = Database.open(url)
+    build_s = build(url, count, now, codes[0])
+    found = []
+    for code in codes:
+        with copy_of(url) as copy:
+            config = config_for(copy)
+            done = subprocess.run(
+                [sys.executable, str(TIMED), str(config), copy],
+                env=environment(code),
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=config.parent,  # not the repo root, which would come before PYTHONPATH
+            )
+            timed = json.loads(done.stdout.strip().splitlines()[-1])
+            commands = [status_command(config, code) for _ in range(3)]
+        found.append(
+            Scale(
+                build_s,
+                timed["status_ms"],
+                timed["sweep_ms"],
+                timed["escalated"],
+                timed["reminded"],
+                statistics.median(commands),
+            )
+        )
+    return found
+
+
+def status_command(config: Path, code: Path | None) -> float:
+    """`mailbaton status` as a person types it: imports, schema check, queries, output."""
+    began = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "mailbaton", "-c", str(config), "status"],
+        env=environment(code),
+        capture_output=True,
+        check=True,
+        cwd=config.parent,
+    )
+    return (time.monotonic() - began) * 1000
+
+
+@contextmanager
+def copy_of(url: str) -> Iterator[str]:
+    """A copy of the database for one measurement (the sweep changes what it sends),
+    dropped after: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        source = Path(str(parsed.database))
+        target = source.with_name(f"copy-{source.name}")
+        shutil.copyfile(source, target)
+        try:
+            yield f"sqlite:///{target.as_posix()}"
+        finally:
+            for leftover in target.parent.glob(f"{target.name}*"):
+                leftover.unlink()
+        return
+    name = f"{parsed.database}_copy"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        timings = []
-        for _ in range(3):
-            began = time.monotonic()
-            with contextlib.redirect_stdout(io.StringIO()):
-                status_command(argparse.Namespace(all=False, json=False), settings, db)
-            timings.append(time.monotonic() - began)
-        desk = desk_for(settings)
-        began = time.monotonic()
-        report = sweep(db, desk, now)
-        sweep_s = time.monotonic() - began
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+        yield parsed.set(database=name).render_as_string(hide_password=False)
     finally:
-        db.close()
-    status_ms = statistics.median(timings) * 1000
-    return Scale(build_s, status_ms, sweep_s * 1000, report.escalated, report.reminded)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -137,6 +137,26 @@ def test_status_shows_a_broken_template(config: Path, folder: Path) -> None:
     ) in out.splitlines()
 
 
+def test_status_sees_an_edit_made_after_it_last_looked(config: Path, folder: Path) -> None:
+    # One process, as the bench and a long session run it: whatever status remembers of
+    # a file (a verdict, a compiled template) must not outlive the file's content. The
+    # broken edit is the good one's size, written at once: mtime and size alone may not move.
+    good, broken = "Subject: x\nfine\n{{ ticket.ref }}\n", "Subject: x\nfine\n{{ ticket.nop }}\n"
+    assert len(good) == len(broken)
+    line = (
+        "templates: request.txt line 3: 'nop' is not one of this mail's variables "
+        "(templates/README.md lists them); until it is fixed, mail uses its last good version "
+        "(or the shipped one)"
+    )
+    found = []
+    for text in (good, broken, good):
+        (folder / "request.txt").write_text(text)
+        code, out, _ = run(config, "status")
+        assert code == 0
+        found.append([seen for seen in out.splitlines() if seen.startswith("templates:")])
+    assert found == [[], [line], []]
+
+
 def test_send_test_of_a_broken_edit_says_why_and_sends_nothing(config: Path, folder: Path) -> None:
     # A real mail would fall back to the last good version; a test of the edit must not.
     (folder / "request.txt").write_text("Subject: x\nfine\n{{ ticket.nope }}\n")
