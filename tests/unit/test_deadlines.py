@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import mails
 from desk_bench import Bench
+from sqlalchemy import select
 
+from mailbaton.clock import as_utc
+from mailbaton.store.models import Ticket
 from mailbaton.tickets.deadlines import escalate
 from mailbaton.tickets.turn import Turn
 
@@ -18,6 +21,12 @@ def opened(bench: Bench) -> str:
     ref = bench.deliver(mails.handoff()).ref
     assert ref is not None
     return ref
+
+
+def reminded_at(bench: Bench, ref: str) -> datetime | None:
+    with bench.db.transaction() as session:
+        found = session.scalar(select(Ticket.reminded_at).where(Ticket.ref == ref))
+    return None if found is None else as_utc(found)
 
 
 def test_nothing_is_due_before_the_deadline(tmp_path: Path) -> None:
@@ -76,6 +85,7 @@ def test_the_catcher_is_reminded_once_before_escalation(tmp_path: Path) -> None:
     ref = opened(bench)
     report = bench.sweep(2 * HOUR)
     assert (report.reminded, report.escalated) == (1, 0)
+    assert reminded_at(bench, ref) == bench.now + 2 * HOUR
     assert bench.sweep(3 * HOUR).reminded == 0
     reminders = bench.outbox("reminder")
     assert [s.to for s in reminders] == [["jane@example.com"]]
@@ -103,6 +113,7 @@ def test_a_reminder_due_in_the_pass_of_its_escalation_is_skipped(tmp_path: Path)
     assert (report.reminded, report.escalated) == (0, 1)
     assert bench.outbox("reminder") == []
     assert "reminder skipped" in bench.kinds(ref)
+    assert reminded_at(bench, ref) is None
     # And it does not come back later.
     assert bench.sweep(6 * HOUR).reminded == 0
 
