@@ -189,9 +189,10 @@ def million(
             for code, scale in zip(codes, scales, strict=True):
                 label = code.name if code is not None else "this checkout"
                 print(
-                    f"     {label:16s} status {scale.status_ms:5.0f} ms (target 100; as a command "
-                    f"{scale.command_ms:5.0f} ms), sweep {scale.sweep_ms:5.0f} ms (target 1000) "
-                    f"for {scale.escalated} escalations, {scale.reminded} reminders"
+                    f"     {label:16s} status {scale.status_ms:5.0f} ms (CPU "
+                    f"{scale.status_cpu_ms:4.0f}; target 100; as a command {scale.command_ms:5.0f} "
+                    f"ms), sweep {scale.sweep_ms:5.0f} ms (CPU {scale.sweep_cpu_ms:4.0f}; target "
+                    f"1000) for {scale.escalated} escalations, {scale.reminded} reminders"
                 )
             if count == args.tickets:
                 found[name] = scales[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,8 @@ class Scale:
     escalated: int
     reminded: int
     command_ms: float = float("nan")  # `mailbaton status` as a command, process and all
+    status_cpu_ms: float = float("nan")
+    sweep_cpu_ms: float = float("nan")
 
 
 def build(url: str, count: int, now: datetime, code: Path | None = None) -> float:
@@ -175,6 +178,8 @@ def measure(
                 timed["escalated"],
                 timed["reminded"],
                 statistics.median(commands),
+                timed["status_cpu_ms"],
+                timed["sweep_cpu_ms"],
             )
         )
     return found
@@ -202,6 +207,7 @@ def copy_of(url: str) -> Iterator[str]:
         source = Path(str(parsed.database))
         target = source.with_name(f"copy-{source.name}")
         shutil.copyfile(source, target)
+        os.sync()  # not timing the next run against the kernel writing this copy out
         try:
             yield f"sqlite:///{target.as_posix()}"
         finally:
@@ -213,6 +219,7 @@ def copy_of(url: str) -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+        os.sync()
         yield parsed.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
