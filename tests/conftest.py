@@ -6,8 +6,9 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import ordering
 import pytest
 import testdb
 from servers import DovecotServer, MailDevelServer, MailServer, find_dovecot
@@ -151,10 +152,19 @@ E2E_DIR = Path(__file__).resolve().parent / "e2e"
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/e2e is e2e, marked or not (before -m deselects)."""
+    """Everything under tests/e2e is e2e, marked or not (before -m deselects); the
+    long tests go first (tests/ordering.py)."""
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+    ordering.long_first(items)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """The long tests first, none queued behind another (tests/ordering.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ordering.LongFirstScheduling(config, log)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from baton import ROOT
 
-# One xdist worker for the module: the venv is built once, for both tests.
+# One xdist worker for the module (tests/ordering.py TOGETHER; the mark alone no longer
+# does it under pytest 9): the venv is built once, for both tests.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("install")]
 
 # What an admin writes who keeps the shipped templates: no [templates] section at all.
