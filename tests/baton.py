@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -233,3 +235,54 @@ def make_baton(
         _new_database(folder / "mailbaton.db")
     settings = load(config)
     return Baton(server, config, settings, Service.open(settings))
+
+
+# -- `mailbaton run` as a process of its own ---------------------------------------------
+
+
+def start_daemon(
+    config: Path, log: Path, *options: str, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`python -m mailbaton [OPTIONS] -c CONFIG run`, its output in `log`."""
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "mailbaton", *options, "-c", str(config), "run"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+
+def wait_until(
+    what: str,
+    done: Callable[[], bool],
+    timeout: float,
+    daemons: Sequence[subprocess.Popen[bytes]] = (),
+    logs: Sequence[Path] = (),
+    every: float = 0.05,
+) -> None:
+    """Until `done()`; fails saying `what` after `timeout` seconds, or at once (with the
+    logs) when one of the daemons exits by itself."""
+    deadline = time.monotonic() + timeout
+    running = [d for d in daemons if d.poll() is None]
+    while not done():
+        exited = [d.returncode for d in running if d.poll() is not None]
+        late = time.monotonic() > deadline
+        if exited or late:
+            said = "\n".join(log.read_text() for log in logs if log.exists())
+            reason = f"a daemon exited ({exited})" if exited else f"not within {timeout:g} s"
+            raise AssertionError(f"{reason}: {what}\n{said}")
+        time.sleep(every)
+
+
+def wait_for_first_passes(
+    logs: Sequence[Path], daemons: Sequence[subprocess.Popen[bytes]], timeout: float = 30
+) -> None:
+    """Until every daemon has finished its first pass: up, its IDLE watcher started."""
+    wait_until(
+        "every daemon's first pass",
+        lambda: all(log.exists() and "mailbaton: pass: " in log.read_text() for log in logs),
+        timeout,
+        daemons,
+        logs,
+    )

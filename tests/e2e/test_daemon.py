@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import mails
 import pytest
-from baton import Baton, make_baton
+from baton import Baton, make_baton, start_daemon, wait_for_first_passes
 from servers import MailServer
 
 pytestmark = pytest.mark.e2e
@@ -30,37 +29,37 @@ def baton(mail_server: MailServer, tmp_path: Path) -> Iterator[Baton]:
     b.close()
 
 
-def _start(baton: Baton) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "mailbaton", "-c", str(baton.config_path), "run"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def _start(baton: Baton) -> tuple[subprocess.Popen[bytes], Path]:
+    """The daemon, once its first pass is done (and so its IDLE watcher started)."""
+    log = baton.config_path.with_name("daemon.log")
+    process = start_daemon(baton.config_path, log)
+    wait_for_first_passes([log], [process])
+    return process, log
 
 
-def _stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[int, str, float]:
+def _stop(
+    process: subprocess.Popen[bytes], log: Path, signum: int = signal.SIGTERM
+) -> tuple[int, str, float]:
     started = time.monotonic()
     process.send_signal(signum)
     try:
-        out, _ = process.communicate(timeout=20)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-        out, _ = process.communicate()
-        raise AssertionError(f"daemon ignored the signal; output:\n{out}") from None
-    return process.returncode, out, time.monotonic() - started
+        process.wait()
+        raise AssertionError(f"daemon ignored the signal; output:\n{log.read_text()}") from None
+    return process.returncode, log.read_text(), time.monotonic() - started
 
 
 def test_daemon_wakes_on_idle_and_stops_on_sigterm(baton: Baton) -> None:
-    process = _start(baton)
+    process, log = _start(baton)
     try:
-        time.sleep(2.5)  # first pass done, IDLE established
         delivered = time.monotonic()
         baton.server.deliver(mails.handoff())
         baton.server.wait_for("jane@example.com", 1, timeout=15)
         reaction = time.monotonic() - delivered
     finally:
-        code, out, took = _stop(process)
+        code, out, took = _stop(process, log)
     assert reaction < 10, f"took {reaction:.1f} s with a 1 h poll interval: IDLE did not wake it"
     assert code == 0, out
     assert took < 10, out
@@ -70,8 +69,7 @@ def test_daemon_wakes_on_idle_and_stops_on_sigterm(baton: Baton) -> None:
 
 
 def test_daemon_stops_on_ctrl_c(baton: Baton) -> None:
-    process = _start(baton)
-    time.sleep(2)
-    code, out, _ = _stop(process, signal.SIGINT)
+    process, log = _start(baton)
+    code, out, _ = _stop(process, log, signal.SIGINT)
     assert code == 0, out
     assert "Traceback" not in out

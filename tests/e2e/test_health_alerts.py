@@ -9,7 +9,6 @@ import json
 import logging
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import mails
 import pytest
-from baton import Baton, make_baton, parse
+from baton import Baton, make_baton, parse, start_daemon, wait_until
 from servers import DovecotServer, MailDevelServer
 
 from mailbaton.app.service import Service
@@ -35,11 +34,7 @@ MINUTE = timedelta(minutes=1)
 
 
 def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:g} s: {what}")
-        time.sleep(0.25)
+    wait_until(what, condition, timeout, every=0.25)
 
 
 def _subjects(server: object, user: str) -> list[str]:
@@ -49,21 +44,16 @@ def _subjects(server: object, user: str) -> list[str]:
 @contextlib.contextmanager
 def daemon(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`mailbaton run`, stopped with SIGTERM afterwards; its log goes to `log`."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mailbaton", "-c", str(config), "run"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_daemon(config, log)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
         try:
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _readings(config: Path) -> dict[str, health.Reading]:

@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import mails
 import pytest
-from baton import make_baton
+from baton import make_baton, start_daemon, wait_for_first_passes
 from servers import MailServer
 
 pytestmark = pytest.mark.e2e
 
 HANDOFFS = 12
-
-
-def _daemon(config: Path, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(
-            [sys.executable, "-m", "mailbaton", "-c", str(config), "run"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _wait_for_first_passes(logs: list[Path], daemons: list[subprocess.Popen[bytes]]) -> None:
-    """Until every daemon has finished its first pass: up, its IDLE watcher started."""
-    deadline = time.monotonic() + 30
-    while not all("mailbaton: pass: " in log.read_text() for log in logs):
-        assert time.monotonic() < deadline, "\n".join(log.read_text() for log in logs)
-        assert all(d.poll() is None for d in daemons), "\n".join(log.read_text() for log in logs)
-        time.sleep(0.02)
 
 
 def test_two_daemons_send_each_escalation_once(mail_server: MailServer, tmp_path: Path) -> None:
@@ -45,10 +25,10 @@ def test_two_daemons_send_each_escalation_once(mail_server: MailServer, tmp_path
     )
     baton.config_path.write_text(config)
     logs = [tmp_path / f"daemon{i}.log" for i in (1, 2)]
-    daemons = [_daemon(baton.config_path, log) for log in logs]
+    daemons = [start_daemon(baton.config_path, log) for log in logs]
     try:
         # Both idle on the INBOX before the mail comes, so both race for every message.
-        _wait_for_first_passes(logs, daemons)
+        wait_for_first_passes(logs, daemons)
         for i in range(HANDOFFS):
             mail_server.deliver(mails.handoff(title=f"Replica case {i}"))
         mail_server.wait_for("jane@example.com", HANDOFFS, timeout=30)

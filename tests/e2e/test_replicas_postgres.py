@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -28,7 +26,7 @@ import mails
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from baton import make_baton
+from baton import make_baton, start_daemon, wait_for_first_passes, wait_until
 from servers import DovecotServer
 from sqlalchemy import create_engine, text
 
@@ -126,27 +124,9 @@ def sink() -> Iterator[Sink]:
     found.controller.stop()
 
 
-def _daemon(config: Path, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(
-            [sys.executable, "-m", "mailbaton", "-c", str(config), "run"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
 def _scalar(engine: Any, sql: str, **params: Any) -> Any:
     with engine.connect() as connection:
         return connection.execute(text(sql), params).scalar()
-
-
-def _wait(what: str, until: Any, timeout: float, daemons: list[Any], logs: list[Path]) -> None:
-    deadline = time.monotonic() + timeout
-    while not until():
-        alive = [d for d in daemons if d.returncode is None]
-        assert all(d.poll() is None for d in alive), "\n".join(p.read_text() for p in logs)
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
@@ -165,17 +145,11 @@ def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
     engine = create_engine(pg_url)
     folder = Path(os.environ.get("MAILBATON_REPLICA_LOGS", tmp_path))
     logs = [folder / f"replica{i}.log" for i in range(REPLICAS)]
-    daemons = [_daemon(baton.config_path, log) for log in logs]
+    daemons = [start_daemon(baton.config_path, log) for log in logs]
     jane = Jane(sink, dovecot_server)
     handoff_ids: list[str] = []
     try:
-        _wait(
-            "first passes",
-            lambda: all("pass: " in log.read_text() for log in logs),
-            30,
-            daemons,
-            logs,
-        )
+        wait_for_first_passes(logs, daemons)
         jane.start()
         for i in range(HANDOFFS):
             raw = mails.handoff(title=f"Replica case {i}")
@@ -186,7 +160,7 @@ def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
         def opened() -> int:
             return int(_scalar(engine, "SELECT count(*) FROM tickets"))
 
-        _wait("half the tickets", lambda: opened() >= KILL_AT, 400, daemons, logs)
+        wait_until("half the tickets", lambda: opened() >= KILL_AT, 400, daemons, logs, 0.1)
         victim = daemons[1]
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
@@ -209,7 +183,7 @@ def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
             waiting = _scalar(engine, "SELECT count(*) FROM outbox WHERE state <> 'sent'")
             return bool(accepted == HANDOFFS and waiting == 0)
 
-        _wait("every ticket accepted, every mail sent", finished, 600, daemons, logs)
+        wait_until("every ticket accepted, every mail sent", finished, 600, daemons, logs, 0.1)
         time.sleep(1.5)  # a second copy of anything would follow within a pass
     finally:
         jane.halt.set()
