@@ -16,11 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mailbaton.app import auth_cli, notify_cli
 from mailbaton.config import Settings, SharedMailbox, SmtpSettings
-from mailbaton.store.db import schema_state
+from mailbaton.store.db import Database, make_engine, schema_state
 from mailbaton.transport.auth import SignInProblem
 from mailbaton.transport.base import TransportError
 from mailbaton.transport.checkup import ImapFindings, likely_fix, probe_imap
 from mailbaton.transport.smtp import check_login as smtp_check_login
+from mailbaton.watch.unwatched import unwatched
 
 # What the service does without each capability, so "not offered" is never a mystery.
 WITHOUT = {
@@ -68,7 +69,8 @@ def check(settings: Settings, template_problems: list[str], template_origin: str
         if box.smtp not in checked:  # mailboxes sending through [smtp] alike: tried once
             checked.append(box.smtp)
             _smtp(found, box, tag)
-    _database(found, settings.database_url)
+    if _database(found, settings.database_url):
+        _unwatched(found, settings)
     if template_problems:
         found.failed("templates: FAILED")
         found.lines.extend(f"  {problem}" for problem in template_problems)
@@ -139,7 +141,21 @@ def _fix(error: Exception, table: str, security: str) -> str | None:
     return None if isinstance(error, SignInProblem) else likely_fix(error, table, security)
 
 
-def _database(found: Checklist, url: str) -> None:
+def _unwatched(found: Checklist, settings: Settings) -> None:
+    """Open tickets of a mailbox taken out of the config: said, though not a failure (the
+    config is as the admin wants it; those tickets' replies are what needs a decision)."""
+    db = Database(make_engine(settings.database_url))
+    try:
+        with db.transaction() as session:
+            found.lines.extend(f"tickets: WARNING: {line}" for line in unwatched(session, settings))
+    except SQLAlchemyError:
+        return  # the database line above already said what is wrong with it
+    finally:
+        db.close()
+
+
+def _database(found: Checklist, url: str) -> bool:
+    """The database line; True when its schema is up to date (it can be read as is)."""
     parsed = make_url(url)
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
@@ -153,7 +169,7 @@ def _database(found: Checklist, url: str) -> None:
                     "the service's user must be able to write that folder (or point "
                     "[database] url elsewhere)",
                 )
-            return
+            return False
     try:
         state = schema_state(url)
     except (SQLAlchemyError, OSError) as error:
@@ -162,16 +178,18 @@ def _database(found: Checklist, url: str) -> None:
             f"database {shown}: FAILED: {said[0] if said else type(error).__name__}",
             "is the database server running, and are [database] url's host, name and user right?",
         )
-        return
+        return False
     if not state.known:
         found.failed(
             f"database {shown}: FAILED: its schema ({state.current}) is from a newer mailbaton",
             "run the version that migrated it, or upgrade this one",
         )
-    elif state.pending:
+        return False
+    if state.pending:
         found.ok(
             f"database {shown}: ok: schema at {state.current or 'nothing yet'}; the next start "
             f"runs {len(state.pending)} migration(s) ({', '.join(state.pending)})"
         )
-    else:
-        found.ok(f"database {shown}: ok: schema up to date ({state.current})")
+        return False
+    found.ok(f"database {shown}: ok: schema up to date ({state.current})")
+    return True

@@ -33,6 +33,7 @@ from mailbaton.tickets.queries import (
     ticket_lines,
 )
 from mailbaton.watch import health
+from mailbaton.watch.unwatched import unwatched
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 # sysexits.h EX_TEMPFAIL: an MTA piping mail into `ingest` keeps it and tries again later,
@@ -210,6 +211,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.dry_run:
         return dry_run_command(settings, now or utcnow())
     service = Service.open(settings)
+    with service.db.transaction() as session:
+        for line in unwatched(session, settings):
+            logging.getLogger("mailbaton").warning(line)
     try:
         if args.once:
             report = asyncio.run(service.run_once(now))
@@ -271,6 +275,8 @@ def status_command(args: argparse.Namespace, settings: Settings, db: Database) -
         print(status_table(ticket_lines(session, include_closed=args.all), now, closed=args.all))
         for line in filter(None, [mail_summary(problems), *post_problems(session)]):
             print(line)
+        for line in unwatched(session, settings):
+            print(f"Warning: {line}")
     # A broken template edit: the daemon logged it once; here it stays visible.
     for line in templates_cli.status_lines(settings):
         print(line)

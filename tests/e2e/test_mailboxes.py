@@ -320,3 +320,33 @@ def test_a_handoff_written_to_two_mailboxes_opens_one_ticket(
         assert sales_counts(baton)["sales/done"] == 1
     finally:
         baton.close()
+
+
+def test_a_mailbox_taken_out_with_open_tickets_is_named_to_the_admin(baton: Baton) -> None:
+    server = baton.server
+    server.deliver(to_sales(mails.handoff(catcher=BOB)), SALES)
+    server.deliver(to_sales(mails.handoff(catcher=BOB, title="Globex")), SALES)
+    server.deliver(mails.handoff(), MAIN)
+    baton.run_pass()
+    request = parse(server.wait_for("bob@example.com", 2)[0])
+    sales = [t["id"] for t in baton.tickets() if t["mailbox"] == SALES]
+    (main,) = [t["id"] for t in baton.tickets() if t["mailbox"] == MAIN]
+    # The admin takes [mailboxes.sales] out while two tickets wait for Bob's GOT IT,
+    # which their requests lead to the sales address: no pass reads it now.
+    assert request["Reply-To"].addresses[0].addr_spec.startswith("sales-baton+")
+    text = baton.config_path.read_text()
+    baton.config_path.write_text(text[: text.index("[mailboxes.sales]")])
+    baton.reload()
+    said = f"open tickets {', '.join(sales)} came in through {SALES}, which no mailbox in the"
+    for command in ("check", "status"):
+        done = baton.cli_inline(command)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert said in done.stdout, done.stdout
+        assert f"{main}," not in done.stdout.split(said)[1].splitlines()[0]
+    ran = baton.cli("run", "--once")
+    assert said in ran.stderr and f"forward its mail to {MAIN}" in ran.stderr, ran.stderr
+    # Put back, nothing is said.
+    baton.config_path.write_text(text)
+    baton.reload()
+    assert "no mailbox in the config" not in baton.cli_inline("status").stdout
+    assert "no mailbox in the config" not in baton.cli_inline("check").stdout
