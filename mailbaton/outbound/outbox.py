@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mailbaton import logs
@@ -311,8 +311,8 @@ def _claim(
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    with db.transaction() as session:
-        found = session.execute(
+    with db.connection() as connection:
+        found = connection.execute(
             update(Outbox)
             .where(
                 # `=`, not IN: a scalar subquery runs once (IN may run it per row and
@@ -327,7 +327,6 @@ def _claim(
                 claimed_by=worker.holder,
             )
             .returning(*(getattr(Outbox, name) for name in _CLAIMED))
-            .execution_options(synchronize_session=False)
         ).first()
     return Claimed(*found) if found is not None else None
 
@@ -340,17 +339,17 @@ def _sent(db: Database, row: Claimed, answer: str, now: datetime) -> None:
     # timeline and in the log, not lost with the answer.
     refused = answer.partition(PARTLY_REFUSED)[2]
     ref: str | None = None
-    with db.transaction() as session:
-        session.execute(
+    with db.connection() as connection:
+        connection.execute(
             update(Outbox)
             .where(Outbox.id == row.id)
             .values(state=MailState.SENT, sent_at=now, last_error=None, claimed_by=None)
         )
         if row.ticket_id is not None:
-            ref = session.scalar(select(Ticket.ref).where(Ticket.id == row.ticket_id))
+            ref = connection.scalar(select(Ticket.ref).where(Ticket.id == row.ticket_id))
             rcpts = ", ".join(json.loads(row.rcpt_json))
-            session.add(
-                Event(
+            connection.execute(
+                insert(Event).values(
                     ticket_id=row.ticket_id,
                     at=now,
                     kind="mail sent" if row.channel == Channel.MAIL else "posted",
@@ -376,7 +375,7 @@ def _failed(
     db: Database, row: Claimed, error: TransportError, now: datetime, report: FlushReport
 ) -> None:
     give_up = error.permanent or now - row.created_at > GIVE_UP_AFTER
-    with db.transaction() as session:
+    with db.connection() as connection:
         values: dict[str, object] = {"last_error": str(error)[:2000], "claimed_by": None}
         if give_up:
             values["state"] = MailState.PARKED
@@ -385,10 +384,10 @@ def _failed(
         else:
             values["next_attempt_at"] = now + backoff(row.attempts)
             report.retrying += 1
-        session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
+        connection.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
         if give_up and row.ticket_id is not None:
-            session.add(
-                Event(
+            connection.execute(
+                insert(Event).values(
                     ticket_id=row.ticket_id,
                     at=now,
                     kind="mail failed" if row.channel == Channel.MAIL else "post failed",
