@@ -37,6 +37,7 @@ def read_mailboxes(
     are given) and each [mailboxes.NAME], in that order."""
     named = reader.table(tables, "mailboxes", "tables such as [mailboxes.sales]")
     found: list[tuple[str, SharedMailbox]] = []
+    spelt: dict[str, str] = {}  # name as variables write it -> name
     if main is not None:
         found.append(("mailbox", SharedMailbox(MAIN_MAILBOX, main, smtp)))
     for name, inner in named.items():
@@ -46,6 +47,13 @@ def read_mailboxes(
             continue
         if not NAME.fullmatch(name):
             reader.fail(path, "expected a name of at most 30 letters, digits, '-' and '_'")
+        if env_name(name) in spelt:
+            reader.fail(
+                path,
+                f"is written {env_name(name)} in environment variables, as "
+                f"[mailboxes.{spelt[env_name(name)]}] is; give one of them another name",
+            )
+        spelt.setdefault(env_name(name), name)
         if name == MAIN_MAILBOX and found:
             reader.fail(
                 path,
@@ -94,7 +102,9 @@ def _check_unique(reader: _Reader, found: list[tuple[str, SharedMailbox]]) -> No
             )
         addresses.setdefault(address, path)
         s = box.mailbox
-        place = (s.host.lower(), s.username.lower(), s.folder)
+        # INBOX is one folder however it is written (RFC 3501 5.1); others keep their case.
+        folder = "INBOX" if s.folder.upper() == "INBOX" else s.folder
+        place = (s.host.lower(), s.username.lower(), folder)
         if s.username and place in places:
             reader.fail(
                 f"{path}.folder",

@@ -164,3 +164,24 @@ def test_oauth2_in_a_mailbox_signs_smtp_in_as_that_mailbox() -> None:
         "sales-baton@example.com",
     ]
     assert all(box.mailbox.oauth2 is not None for box in settings.mailboxes)
+
+
+def test_inbox_in_other_letters_is_the_same_folder() -> None:
+    # IMAP's INBOX is one folder however it is written (RFC 3501 5.1): "inbox" beside
+    # "INBOX" on one account is the same mail read twice.
+    same = {**OPS, "username": "baton@example.com", "port": 993, "folder": "inbox"}
+    assert problems(mailbox=MAIN, mailboxes={"ops": same}) == [
+        "mailboxes.ops.folder: baton@example.com on 127.0.0.1, folder inbox, is also watched by "
+        "[mailbox]; the two would take each other's mail: give one another folder or account",
+    ]
+    # Other folders keep their case: the server may tell them apart.
+    read(mailbox={**MAIN, "folder": "Sales"}, mailboxes={"ops": {**same, "folder": "sales"}})
+
+
+def test_two_names_one_environment_name_are_refused() -> None:
+    # Both would be MAILBATON_MAILBOXES__SALES_EU__...: one variable set for two mailboxes.
+    lines = problems(mailboxes={"sales-eu": SALES, "sales_eu": OPS})
+    assert lines == [
+        "mailboxes.sales_eu: is written SALES_EU in environment variables, as [mailboxes."
+        "sales-eu] is; give one of them another name"
+    ]
