@@ -45,6 +45,9 @@ def migrate(engine: Engine) -> None:
         # Every start of every command: alembic only to find nothing to do cost ~0.3 s of
         # a `status` typed at a prompt.
         return
+    # The connection that looked is pooled, and SQLite's keeps the schema it read then:
+    # an inspection through it after the upgrade listed a new database's tables bare.
+    engine.dispose()
     from alembic import command
 
     config = _alembic_config()

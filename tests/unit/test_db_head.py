@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from mailbaton.store.db import MIGRATIONS, Database, at_head, make_engine, newest_revision
 
@@ -38,6 +38,10 @@ def test_a_database_behind_is_upgraded_and_a_new_one_made(tmp_path: Path) -> Non
     for url in (old, new):
         db = Database.open(url)
         try:
+            # Seen as it is now by the engine that looked first, indexes and all (before
+            # any query, which would make SQLite read its schema again).
+            indexes = {index["name"] for index in inspect(db.engine).get_indexes("inbound")}
+            assert {"ix_inbound_message_key", "ix_inbound_sender"} <= indexes
             assert at_head(db.engine)
             with db.engine.connect() as connection:
                 version = connection.execute(text("SELECT version_num FROM alembic_version"))
