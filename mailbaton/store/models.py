@@ -84,15 +84,20 @@ class Ticket(Base):
     """A handoff: live (pending/accepted/refused/cancelled) or rejected at intake."""
 
     __tablename__ = "tickets"
+    # With the id: a name is looked up in the newest rows of an address (tickets.people).
+    __table_args__ = (
+        Index("ix_tickets_thrower", "thrower", "id"),
+        Index("ix_tickets_catcher", "catcher", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
     state: Mapped[str] = mapped_column(String(16), index=True)
     title: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text, default="")
-    thrower: Mapped[str] = mapped_column(String(320), index=True)
+    thrower: Mapped[str] = mapped_column(String(320))
     thrower_name: Mapped[str] = mapped_column(Text, default="")
-    catcher: Mapped[str | None] = mapped_column(String(320), index=True)
+    catcher: Mapped[str | None] = mapped_column(String(320))
     catcher_name: Mapped[str] = mapped_column(Text, default="")
     due: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -160,7 +165,11 @@ class Inbound(Base):
     """The ledger: every message seen, once, with its outcome and whether it was filed."""
 
     __tablename__ = "inbound"
-    __table_args__ = (UniqueConstraint("mailbox", "folder", "uidvalidity", "uid"),)
+    __table_args__ = (
+        UniqueConstraint("mailbox", "folder", "uidvalidity", "uid"),
+        # Every reminder and escalation looks a person's newest name up by sender.
+        Index("ix_inbound_sender", "sender", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(400))
@@ -169,8 +178,7 @@ class Inbound(Base):
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     uid: Mapped[int | None] = mapped_column(BigInteger)
     message_key: Mapped[str] = mapped_column(String(400), index=True)
-    # Indexed: every reminder and escalation looks a person's name up by it.
-    sender: Mapped[str] = mapped_column(String(320), default="", index=True)
+    sender: Mapped[str] = mapped_column(String(320), default="")
     # The From display name: how mailbaton names a person who never gave a name in a handoff.
     sender_name: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(Text, default="")

@@ -55,3 +55,24 @@ def test_migrations_create_then_find_the_schema_current(pg_url: str, tmp_path: P
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         again.close()
         assert version == head_revision()
+
+
+def test_names_are_looked_up_by_address_and_id(pg_url: str, tmp_path: Path) -> None:
+    # seen_name reads an address's newest 20 rows: by (address) alone PostgreSQL read all
+    # of them and sorted them; by (address, id) it reads 20, newest first.
+    wanted = {
+        ("inbound", "ix_inbound_sender"): ["sender", "id"],
+        ("tickets", "ix_tickets_thrower"): ["thrower", "id"],
+        ("tickets", "ix_tickets_catcher"): ["catcher", "id"],
+    }
+    for url in (pg_url, f"sqlite:///{tmp_path / 'n.db'}"):
+        db = Database.open(url)
+        try:
+            found = {
+                (table, index["name"]): index["column_names"]
+                for table in ("inbound", "tickets")
+                for index in inspect(db.engine).get_indexes(table)
+            }
+        finally:
+            db.close()
+        assert {key: found.get(key) for key in wanted} == wanted, url
