@@ -97,6 +97,8 @@ def show_text(ticket: Ticket, now: datetime, timezone: str = "UTC") -> str:
         f"  state:     {data['state']} (owner {data['owner']})",
         f"  thrower:   {data['thrower']}",
         f"  catcher:   {data['catcher'] or '-'}",
+        # The shared address it came in through: its mail is sent from there.
+        *([f"  mailbox:   {data['mailbox']}"] if data.get("mailbox") else []),
         f"  created:   {when(ticket.created_at)} ({humanize(now - as_utc(ticket.created_at))} ago)",
     ]
     if ticket.state != REJECTED:

@@ -139,6 +139,8 @@ def test_each_handoff_is_answered_filed_and_closed_through_its_own_mailbox(baton
     assert sorted(o.ticket_ref or "" for o in baton.run_pass().outcomes) == ["MB-1", "MB-2"]
     assert baton.ticket("MB-1")["state"] == baton.ticket("MB-2")["state"] == "accepted"
     assert [baton.ticket(ref)["mailbox"] for ref in ("MB-1", "MB-2")] == [MAIN, SALES]
+    # `show` says it too: which department's mailbox a ticket is answered from.
+    assert f"\n  mailbox:   {SALES}\n" in baton.cli_inline("show", "MB-2").stdout
     # The thrower hears of each acceptance from the ticket's own mailbox.
     accepted = [parse(raw) for raw in server.wait_for("alice@example.com", 4)[2:]]
     senders = {m["Subject"]: m["From"].addresses[0].addr_spec for m in accepted}
