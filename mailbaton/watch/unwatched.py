@@ -36,8 +36,9 @@ def unwatched(session: Session, settings: Settings) -> list[str]:
         more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
         lines.append(
             f"open tickets {', '.join(found[:SHOWN])}{more} came in through {address}, which "
-            "no mailbox in the config watches now: replies written to it are read by no one "
-            f"(their new mail comes from {first}); keep that mailbox in the config until "
-            f"they are closed, or forward its mail to {first}"
+            "no mailbox in the config has now: replies written to it are read by no one "
+            "unless it delivers to a watched mailbox (their new mail comes from "
+            f"{first}); keep that mailbox in the config until they are closed, or forward "
+            f"its mail to {first}"
         )
     return lines
