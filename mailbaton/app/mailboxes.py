@@ -73,12 +73,23 @@ def _rows(addresses: Sequence[str], index: int) -> Where:
 def addressed_to(mail: ParsedMail, settings: Settings) -> SharedMailbox | None:
     """The one mailbox a message was delivered or written to (Delivered-To first, then To
     and Cc), by address or address+tag; None when none or several are named."""
-    bases = {base_address(box.address): box for box in settings.mailboxes}
     for named in (list(mail.delivered_to), [a.addr for a in (*mail.to, *mail.cc)]):
-        found = {bases[b].name: bases[b] for b in map(base_address, named) if b in bases}
+        boxes = [box for box in map(lambda a: _named(a, settings), named) if box is not None]
+        found = {box.name: box for box in boxes}
         if found:
             return next(iter(found.values())) if len(found) == 1 else None
     return None
+
+
+def _named(address: str, settings: Settings) -> SharedMailbox | None:
+    """The mailbox of this address: its own, else that of the address without its +tag.
+    By the untagged address alone, baton@ and a mailbox at baton+sales@ were one."""
+    for wanted in (address.lower(), base_address(address)):
+        for box in settings.mailboxes:
+            if box.address.lower() == wanted:
+                return box
+    tagged = [box for box in settings.mailboxes if base_address(box.address) == wanted]
+    return tagged[0] if len(tagged) == 1 else None
 
 
 def ingested_by(settings: Settings, name: str | None, head: bytes) -> SharedMailbox:

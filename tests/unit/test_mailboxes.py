@@ -208,3 +208,13 @@ def test_the_daemon_tries_a_failing_mailbox_again_after_its_poll_or_its_idle(
         assert inboxes["sales"].opened == 4
     finally:
         db.close()
+
+
+def test_a_piped_message_to_a_mailbox_whose_plus_address_is_another_is_its_own() -> None:
+    # One account, two mailboxes: baton@ in INBOX, baton+sales@ filed by a rule into Sales.
+    sales = {**MAIN, "address": "baton+sales@example.com", "folder": "Sales"}
+    s = from_dict({"mailbox": MAIN, "mailboxes": {"sales": sales}}, base=ROOT, environ={})
+    assert ingested_by(s, None, mail("To: baton@example.com\n")).name == "main"
+    assert ingested_by(s, None, mail("To: Baton+Sales@example.com\n")).name == "sales"
+    # A tag that is no mailbox's address (a reply token): the mailbox of the plain address.
+    assert ingested_by(s, None, mail("To: baton+0a1b2c@example.com\n")).name == "main"
