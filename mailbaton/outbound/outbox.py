@@ -11,9 +11,11 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from mailbaton import logs
 from mailbaton.clock import as_utc
@@ -234,11 +236,9 @@ async def flush(
     only: Where | None = None,
 ) -> FlushReport:
     """Send everything due at `now` on `channel`, all on the sender's one connection; each
-    row's fate is committed as soon as it is known. A pass used to stop after 200, so
-    `run --once` left a backlog's mail for later passes. One row is claimed at a time (a
-    worker that dies holds one, not a batch); replicas flushing together each claim a
-    different one. `only` narrows the rows: one mailbox's, when several send through
-    sign-ins of their own."""
+    row's fate is committed as soon as it is known. One row is claimed at a time (a worker
+    that dies holds one, not a batch); replicas flushing together each claim a different
+    one. `only` narrows the rows: one mailbox's, when several send through their own."""
     report = FlushReport()
     worker = worker or Worker.at(now)
     # Each row claimed leaves the due set (sent, leased, retried later or parked).
@@ -293,12 +293,20 @@ def _as_transport_error(error: Exception) -> TransportError:
 def _claim(
     db: Database, worker: Worker, now: datetime, channel: Channel, only: Where | None = None
 ) -> Claimed | None:
-    """The next due row, claimed by `worker` until its lease lapses (renewed while it lives).
+    """The next due row, claimed by `worker` until its lease lapses (renewed while it lives),
+    with what sending it needs (a read of its own was a third transaction a mail)."""
+    with db.connection() as connection:
+        found = connection.execute(claiming(worker, now, channel, only)).first()
+    return Claimed(*found) if found is not None else None
 
-    One UPDATE: on PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so replicas never
-    wait on, or both take, the same row; SQLite lets one writer in at a time. It returns
-    what sending needs (a read of its own was a third transaction a mail), and goes down
-    ix_outbox_claim: by id alone it sorted every due row, each 30 KB file read too."""
+
+def claiming(
+    worker: Worker, now: datetime, channel: Channel, only: Where | None = None
+) -> ReturningUpdate[Any]:
+    """One UPDATE: on PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so replicas never
+    wait on, or both take, the same row; SQLite lets one writer in at a time. It goes down
+    ix_outbox_claim (a test reads SQLite's plan): by (state, next_attempt_at) it read and
+    sorted every due row, each 30 KB file too."""
     due = (
         select(Outbox.id)
         .where(
@@ -311,27 +319,19 @@ def _claim(
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    with db.connection() as connection:
-        found = connection.execute(
-            update(Outbox)
-            .where(
-                # `=`, not IN: a scalar subquery runs once (IN may run it per row and
-                # claim every due row).
-                Outbox.id == due.scalar_subquery(),
-                Outbox.state == MailState.QUEUED,
-                Outbox.next_attempt_at <= now,
-            )
-            .values(
-                next_attempt_at=worker.until(),
-                attempts=Outbox.attempts + 1,
-                claimed_by=worker.holder,
-            )
-            .returning(*(getattr(Outbox, name) for name in _CLAIMED))
-        ).first()
-    return Claimed(*found) if found is not None else None
-
-
-_CLAIMED = [item.name for item in fields(Claimed)]
+    return (
+        update(Outbox)
+        # `=`, not IN: a scalar subquery runs once (IN may run it per row, claiming all).
+        .where(
+            Outbox.id == due.scalar_subquery(),
+            Outbox.state == MailState.QUEUED,
+            Outbox.next_attempt_at <= now,
+        )
+        .values(
+            next_attempt_at=worker.until(), attempts=Outbox.attempts + 1, claimed_by=worker.holder
+        )
+        .returning(*(getattr(Outbox, item.name) for item in fields(Claimed)))
+    )
 
 
 def _sent(db: Database, row: Claimed, answer: str, now: datetime) -> None:
