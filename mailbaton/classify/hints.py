@@ -25,10 +25,14 @@ def _plus_tokens(mail: ParsedMail, settings: Settings) -> list[str]:
         return []
     tokens: list[str] = []
     for addr in [a.addr for a in (*mail.to, *mail.cc)] + list(mail.delivered_to):
-        local, _, domain = addr.partition("@")
-        name, plus, token = local.partition("+")
-        if plus and (name.lower(), domain.lower()) in shared and token:
-            tokens.append(token)
+        local, _, domain = addr.lower().partition("@")
+        # The longest shared address it extends: a mailbox may be at baton+sales@, and
+        # its reply address baton+sales+TOKEN@ carries TOKEN, not "sales+TOKEN".
+        names = [name for name, at in shared if at == domain and local.startswith(name + "+")]
+        if names:
+            token = addr.partition("@")[0][len(max(names, key=len)) + 1 :]
+            if token:
+                tokens.append(token)
     return tokens
 
 

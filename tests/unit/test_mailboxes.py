@@ -218,3 +218,12 @@ def test_a_piped_message_to_a_mailbox_whose_plus_address_is_another_is_its_own()
     assert ingested_by(s, None, mail("To: Baton+Sales@example.com\n")).name == "sales"
     # A tag that is no mailbox's address (a reply token): the mailbox of the plain address.
     assert ingested_by(s, None, mail("To: baton+0a1b2c@example.com\n")).name == "main"
+
+
+def test_the_reply_address_of_a_mailbox_at_a_plus_address_carries_its_token() -> None:
+    sales = {**MAIN, "address": "baton+sales@example.com", "folder": "Sales"}
+    s = from_dict({"mailbox": MAIN, "mailboxes": {"sales": sales}}, base=ROOT, environ={})
+    found = parse_message(mail("From: jane@example.com\nTo: baton+sales+ab12@example.com\n"))
+    assert reply_hints(found, s).tokens == ("ab12",)
+    found = parse_message(mail("From: jane@example.com\nTo: BATON+ab12@example.com\n"))
+    assert reply_hints(found, s).tokens == ("ab12",)
