@@ -79,7 +79,7 @@ REJECTIONS = {
         "More than one catcher",
     ),
     "thrower herself": (mails.handoff(catcher=mails.ALICE), "named yourself"),
-    "shared mailbox": (mails.handoff(catcher="baton@example.com"), "this handoff mailbox"),
+    "shared mailbox": (mails.handoff(catcher="baton@example.com"), "a handoff mailbox itself"),
     "outside domains": (mails.handoff(catcher="jane@partner.org"), "outside the domains"),
     "attached no": (mails.handoff(attached="no"), "says the file is not attached"),
     "no attachment": (mails.handoff(files={}), "No file is attached"),
