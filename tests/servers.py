@@ -29,6 +29,9 @@ from imapclient import IMAPClient
 from mailbaton.app.sandbox import Sandbox, free_port, start_sandbox
 
 PASSWORD = "secret"
+# Idle logged-in IMAP sessions the harness keeps per server (MailServer._run): more than
+# one test uses (a login costs 25-50 ms), far fewer than the accounts of a whole run.
+POOL_MAX = 12
 DEFAULT_USER = "baton@example.com"
 T = TypeVar("T")
 
@@ -141,8 +144,24 @@ class MailServer:
                 self._discard(client)
                 raise
             with self._pool_lock:
+                self._pool[owner] = self._pool.pop(owner, [])  # the most recent one last
                 self._pool[owner].append(client)
+                surplus = self._surplus()
+            for idle in surplus:
+                self._discard(idle)
             return result
+
+    def _surplus(self) -> list[IMAPClient]:
+        """Idle sessions over POOL_MAX, of the accounts used longest ago (pool lock held).
+        Tests name dozens of accounts in a run; a session kept for each, for the whole run,
+        was an imap process each on Dovecot (38 from one worker midway through a run)."""
+        surplus = []
+        while sum(len(free) for free in self._pool.values()) > POOL_MAX:
+            oldest = next(owner for owner, free in self._pool.items() if free)
+            surplus.append(self._pool[oldest].pop(0))
+            if not self._pool[oldest]:
+                del self._pool[oldest]
+        return surplus
 
     @staticmethod
     def _deselect(client: IMAPClient) -> None:

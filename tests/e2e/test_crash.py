@@ -312,7 +312,7 @@ def _settle(server: MailServer, db: Path, timeout: float) -> None:
     """Until the watched INBOX is empty and the outbox holds nothing due."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not server.messages(BATON) and _due_unsent(db) == 0:
+        if server.count(BATON) == 0 and _due_unsent(db) == 0:
             return
         time.sleep(0.2)
     raise AssertionError(
