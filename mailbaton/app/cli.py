@@ -23,7 +23,7 @@ from mailbaton.app.text import mail_summary, show_text, status_table
 from mailbaton.clock import parse_instant, utcnow
 from mailbaton.config import ConfigError, Settings, load
 from mailbaton.outbound.hooks import post_problems
-from mailbaton.store.db import Database
+from mailbaton.store.db import Database, NewerSchema
 from mailbaton.tickets.queries import (
     load_ticket,
     load_tickets,
@@ -153,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         return dispatch(args, settings)
     except KeyboardInterrupt:
         return EXIT_OK
-    except SQLAlchemyError as error:
-        # Down, unreachable or refusing us: one line an admin can act on, not a traceback.
+    except (SQLAlchemyError, NewerSchema) as error:
+        # Down, unreachable, refusing us or upgraded by a newer version: one line an admin
+        # can act on, not a traceback (ingest: the MTA keeps the message and retries).
         # The driver's own words only: SQLAlchemy's wrapper may add the statement.
         said = str(getattr(error, "orig", None) or error).strip().splitlines()
         print(

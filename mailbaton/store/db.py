@@ -16,6 +16,17 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+class NewerSchema(Exception):
+    """The database was migrated by a newer mailbaton: this one cannot read it safely."""
+
+    def __init__(self, current: str, head: str) -> None:
+        super().__init__(
+            f"its schema is at revision {current}, written by a newer mailbaton; this one "
+            f"knows revisions up to {head}. Run the newer version (or restore a backup "
+            "taken before the upgrade)"
+        )
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
@@ -49,6 +60,7 @@ def migrate(engine: Engine) -> None:
     # an inspection through it after the upgrade listed a new database's tables bare.
     engine.dispose()
     from alembic import command
+    from alembic.util.exc import CommandError
 
     config = _alembic_config()
     private = engine.dialect.name == "sqlite"
@@ -71,6 +83,12 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+    except CommandError as error:
+        # Alembic's words ("Can't locate revision ...") with a traceback reached the user.
+        state = _revision_unknown(engine)
+        if state is None:
+            raise
+        raise NewerSchema(*state) from error
     finally:
         if private:
             engine.dispose()
@@ -164,6 +182,22 @@ def at_head(engine: Engine) -> bool:
             return list(current.scalars()) == [head]
     except SQLAlchemyError:
         return False  # a new database (no alembic_version yet); alembic says the rest
+
+
+def _revision_unknown(engine: Engine) -> tuple[str, str] | None:
+    """(the database's revision, our newest) when the database's is not one of ours."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    known = {script.revision for script in scripts.walk_revisions()}
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            current = list(found.scalars())
+    except SQLAlchemyError:
+        return None
+    unknown = [revision for revision in current if revision not in known]
+    return (unknown[0], scripts.get_current_head() or "") if unknown else None
 
 
 def _alembic_config() -> Any:

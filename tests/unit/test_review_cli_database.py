@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,27 @@ def test_a_database_that_cannot_be_opened_is_named_without_a_traceback(
     assert err.splitlines()[-1] == (
         "mailbaton: the database cannot be used: unable to open database file"
     )
+
+
+@pytest.mark.parametrize("command", [["status"], ["run", "--once"], ["ingest", "{message}"]])
+def test_a_database_from_a_newer_version_is_named_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # An admin who rolls back an upgrade: alembic's "Can't locate revision" came with a
+    # traceback, and nothing said which version to run.
+    database = tmp_path / "baton.db"
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG.format(path=database))
+    assert cli.main(["-c", str(config), "status"]) == cli.EXIT_OK
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    capsys.readouterr()
+    message = tmp_path / "message.eml"
+    message.write_bytes(b"From: alice@example.com\r\nSubject: hi\r\n\r\nhello\r\n")
+    code = cli.main(["-c", str(config), *[part.format(message=message) for part in command]])
+    out, err = capsys.readouterr()
+    assert code == (cli.EXIT_TEMPFAIL if command[0] == "ingest" else cli.EXIT_ERROR)
+    assert "Traceback" not in out + err
+    line = err.splitlines()[-1]
+    assert line.startswith("mailbaton: the database cannot be used: its schema is at ")
+    assert "9999_from_the_future" in line and "newer mailbaton" in line
