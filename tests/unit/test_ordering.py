@@ -23,3 +23,11 @@ def test_the_long_tests_come_first_longest_first() -> None:
     ranked = sorted(names, key=lambda nodeid: -ordering.seconds(nodeid))
     assert ranked[0] == max(ordering.LONG_TESTS, key=ordering.LONG_TESTS.__getitem__)
     assert ranked[-2:] == ["tests/unit/test_a.py::test_x", "tests/unit/test_b.py::t"]
+
+
+def test_no_two_test_modules_share_a_name() -> None:
+    # pytest imports each test file by its bare name (no __init__.py here): a second
+    # test_x.py in another folder is an 'import file mismatch' error in a whole run,
+    # which the quick tier, not collecting tests/e2e, would never show.
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
