@@ -195,6 +195,7 @@ class Watch:
         """One pass's word on `component`: it worked (`error` None), or it failed."""
         settings = self.desk.settings
         with self.db.transaction() as session:
+            health.adopt(session, settings, component)
             if error is None:
                 ended = health.note_ok(session, component, now, signed_in)
                 if ended is not None:

@@ -64,13 +64,42 @@ def find(settings: Settings, component: str) -> Watched:
     return found[0] if found else watched(settings)[0]
 
 
+def former_name(settings: Settings, component: str) -> str | None:
+    """The name the first mailbox's row had before the config went from one mailbox to
+    several, or back ("mailbox" <-> "mailbox:NAME"); None for any other row."""
+    first = watched(settings)[0]
+    if component not in (first.mailbox, first.smtp):
+        return None
+    kind, _, named = component.partition(":")
+    return kind if named else f"{kind}:{first.box.name}"
+
+
+def adopt(session: Session, settings: Settings, component: str) -> None:
+    """Carries the first mailbox's row over to its new name: an outage the admins were
+    alerted about under the old name still gets its recovery mail, and its last poll and
+    sign-in are not forgotten when a second mailbox is added."""
+    former = former_name(settings, component)
+    if former is None or session.get(Health, component) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(
+                update(Health).where(Health.component == former).values(component=component)
+            )
+    except IntegrityError:
+        pass  # another replica adopted it, or made the new row, first
+
+
 def poll_interval(settings: Settings) -> timedelta:
     """How often the daemon passes at the least: the shortest poll interval of any mailbox."""
     return min(box.mailbox.poll_interval for box in settings.mailboxes)
 
 
-def rows(session: Session, components: Sequence[str] = COMPONENTS) -> dict[str, Health]:
-    found = {row.component: row for row in session.scalars(select(Health))}
+def rows(
+    session: Session, components: Sequence[str] = COMPONENTS, found: dict[str, Health] | None = None
+) -> dict[str, Health]:
+    if found is None:
+        found = {row.component: row for row in session.scalars(select(Health))}
     for component in components:  # a database migrated before any pass: nothing known yet
         found.setdefault(component, Health(component=component, sign_in_failed=False))
     return found
@@ -201,7 +230,12 @@ def send_due_within(settings: Settings) -> timedelta:
 
 def read(session: Session, settings: Settings, now: datetime) -> list[Reading]:
     boxes = watched(settings)
-    found = rows(session, [name for w in boxes for name in (w.mailbox, w.smtp)])
+    found = rows(session, ())
+    for name in (boxes[0].mailbox, boxes[0].smtp):
+        former = former_name(settings, name)
+        if name not in found and former in found:  # no pass since a mailbox was added
+            found[name] = _renamed(found[former], name)
+    found = rows(session, [name for w in boxes for name in (w.mailbox, w.smtp)], found)
     queued = session.execute(
         select(Outbox.mail_from, func.count(), func.min(Outbox.created_at))
         .where(Outbox.state == MailState.QUEUED, Outbox.channel == Channel.MAIL)
@@ -221,6 +255,12 @@ def read(session: Session, settings: Settings, now: datetime) -> list[Reading]:
         readings.append(_mailbox(found[w.mailbox], settings, now))
         readings.append(_smtp(found[w.smtp], settings, now, waiting[name], oldest.get(name)))
     return readings
+
+
+def _renamed(row: Health, component: str) -> Health:
+    """A detached copy of `row` under another name, for reading only."""
+    columns = {column.key: getattr(row, column.key) for column in Health.__table__.columns}
+    return Health(**{**columns, "component": component})
 
 
 def _reading(row: Health, state: str, summary: str, **extra: object) -> Reading:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from desk_bench import START, Connection, database, settings
 
-from mailbaton.app.service import PassReport, Service
+from mailbaton.app.service import PassReport, Service, desk_for
 from mailbaton.config import Settings, from_dict
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.desk import Desk
@@ -304,3 +304,41 @@ def test_a_database_without_health_rows_makes_them(world: World) -> None:
     world.mailbox.error = None
     world.run(16)
     assert len(world.mails("recovery")) == 1 and world.readings(16)["mailbox"].state == "ok"
+
+
+def two_mailboxes(single: Settings) -> Settings:
+    """The same config with a sales mailbox added: [mailbox] becomes "main"."""
+    sales = {"username": "sales@example.com", "address": "sales-baton@example.com"}
+    added = from_dict(
+        {
+            "mailbox": {"username": "baton@example.com", "address": "baton@example.com"},
+            "mailboxes": {"sales": sales},
+        },
+        base=Path(__file__).resolve().parents[2],
+        environ={},
+    )
+    return replace(single, first=added.first, more_mailboxes=added.more_mailboxes)
+
+
+@pytest.mark.parametrize("direction", ["adding a mailbox", "going back to one"])
+def test_an_outage_alerted_under_one_name_recovers_under_the_other(
+    world: World, direction: str
+) -> None:
+    # Adding [mailboxes.sales] renames the first mailbox's rows ("mailbox" -> "mailbox:main");
+    # the alert sent under the old name got no recovery mail, and status forgot the poll.
+    one, several = world.settings, two_mailboxes(world.settings)
+    before, after = (one, several) if direction == "adding a mailbox" else (several, one)
+    old, new = (("mailbox", "mailbox:main") if before is one else ("mailbox:main", "mailbox"))
+    watch = Watch(world.db, desk_for(before))
+    watch.saw(old, START, WRONG, signed_in=True)
+    watch.saw(old, START + 16 * MINUTE, WRONG, signed_in=True)
+    assert len(world.mails("alert")) == 1
+
+    world.settings = after
+    waiting = world.readings(17)[new]  # read before any pass under the new config
+    assert waiting.state == "failing" and waiting.alerted_at == START + 16 * MINUTE
+    Watch(world.db, desk_for(after)).saw(new, START + 20 * MINUTE, None, signed_in=True)
+    assert len(world.mails("recovery")) == 1
+    assert world.readings(21)[new].state == "ok"
+    with world.db.transaction() as session:
+        assert session.get(Health, old) is None
