@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from baton import make_baton, start_daemon, wait_for_first_passes, wait_until
 from servers import DovecotServer
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from mailbaton.app.sandbox import free_port
 
@@ -136,8 +136,17 @@ def _scalar(engine: Any, sql: str, **params: Any) -> Any:
         return connection.execute(text(sql), params).scalar()
 
 
+@pytest.fixture
+def engine(pg_url: str) -> Iterator[Engine]:
+    """The test's own reads of the database, closed also when it fails (an open
+    connection found by the garbage collector fails whichever test runs next)."""
+    made = create_engine(pg_url)
+    yield made
+    made.dispose()
+
+
 def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
-    dovecot_server: DovecotServer, sink: Sink, pg_url: str, tmp_path: Path
+    dovecot_server: DovecotServer, sink: Sink, pg_url: str, engine: Engine, tmp_path: Path
 ) -> None:
     started = time.monotonic()
     baton = make_baton(
@@ -149,7 +158,6 @@ def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
     config = config.replace('after = "4h"', f'after = "{ESCALATE_AFTER}"')
     config = config.replace("timeout = 10\n", 'timeout = 10\npoll_interval = "2s"\n', 1)
     baton.config_path.write_text(config)
-    engine = create_engine(pg_url)
     folder = Path(os.environ.get("MAILBATON_REPLICA_LOGS", tmp_path))
     logs = [folder / f"replica{i}.log" for i in range(REPLICAS)]
     daemons = [start_daemon(baton.config_path, log) for log in logs]
@@ -244,7 +252,6 @@ def test_three_replicas_one_killed_every_message_mail_and_escalation_once(
     assert all(where[mid] == ["mailbaton/processed"] for mid in handoff_ids)
     assert _scalar(engine, "SELECT count(*) FROM inbound") == 2 * HANDOFFS
     assert _scalar(engine, "SELECT count(DISTINCT message_key) FROM inbound") == 2 * HANDOFFS
-    engine.dispose()
     print(
         f"\n{HANDOFFS} handoffs + {HANDOFFS} replies, {REPLICAS} replicas: delivered by "
         f"{delivered:.1f} s, replica killed at {killed_at:.1f} s (holding {stranded} inbound "
