@@ -70,6 +70,11 @@ def overlay(data: Mapping[str, Any], environ: Mapping[str, str]) -> Overlay:
 def _unknown(variable: str, keys: Mapping[str, object]) -> str:
     section = variable[len(PREFIX) :].split("__", 1)[0].lower()
     if section == "mailboxes":
+        # A misspelt key of a declared mailbox (not another table's key) is worth a hint.
+        mailboxes = [name for name in keys if name.startswith(PREFIX + "MAILBOXES__")]
+        hint = difflib.get_close_matches(variable, mailboxes, n=1)
+        if hint:
+            return f"{variable}: no such setting; did you mean {hint[0]}?"
         name = variable[len(PREFIX) :].split("__")[1] if variable.count("__") > 1 else "NAME"
         return (
             f"{variable}: no [mailboxes.{name.lower()}] in the config file, or no such key; "

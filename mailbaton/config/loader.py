@@ -143,6 +143,9 @@ class _Reader:
             where = _join(path, item.name)
             if declaration is None:
                 found[item.name] = self.section(item.metadata[TABLE], table, where)
+            elif isinstance(table.get(item.name), dict):
+                self.fail(where, _table_for_value(item.name, where, cls))
+                found[item.name] = item.default
             else:
                 found[item.name] = self.value(table, item, declaration, where)
         return cls(**found)
@@ -206,6 +209,15 @@ def _check_hooks(reader: _Reader, hooks: tuple[Hook, ...]) -> None:
                 'is missing; expected url_env = "VARIABLE" naming the environment variable '
                 'that holds the webhook\'s URL (or url = "https://...")',
             )
+
+
+def _table_for_value(name: str, where: str, cls: type[Any]) -> str:
+    """[mailbox.folder] where [mailbox.folders] was meant: name the table, not a dict."""
+    tables = [item.name for item, declaration in declared(cls) if declaration is None]
+    hint = difflib.get_close_matches(name, tables, n=1)
+    parent = where.rsplit(".", 1)[0]
+    better = f"; did you mean [{_join(parent, hint[0])}]?" if hint else ""
+    return f"is a table, but {name!r} takes a single value{better}"
 
 
 def _join(path: str, name: str) -> str:

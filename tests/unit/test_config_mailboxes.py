@@ -185,3 +185,22 @@ def test_two_names_one_environment_name_are_refused() -> None:
         "mailboxes.sales_eu: is written SALES_EU in environment variables, as [mailboxes."
         "sales-eu] is; give one of them another name"
     ]
+
+
+def test_a_misspelt_variable_of_a_declared_mailbox_gets_its_spelling() -> None:
+    lines = problems({"MAILBATON_MAILBOXES__SALES__PASWORD": "x"}, mailboxes={"sales": SALES})
+    assert lines == [
+        "MAILBATON_MAILBOXES__SALES__PASWORD: no such setting; "
+        "did you mean MAILBATON_MAILBOXES__SALES__PASSWORD?"
+    ]
+
+
+@pytest.mark.parametrize("where", ["mailbox", "mailboxes.sales"])
+def test_a_table_where_a_value_belongs_names_the_table_meant(where: str) -> None:
+    # [mailboxes.sales.folder] written for [mailboxes.sales.folders]: the line showed a dict.
+    box = {**SALES, "folder": {"processed": "done"}}
+    tables = {"mailbox": box} if where == "mailbox" else {"mailboxes": {"sales": box}}
+    assert problems(**tables) == [
+        f"{where}.folder: is a table, but 'folder' takes a single value; "
+        f"did you mean [{where}.folders]?"
+    ]

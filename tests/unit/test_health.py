@@ -328,7 +328,7 @@ def test_an_outage_alerted_under_one_name_recovers_under_the_other(
     # the alert sent under the old name got no recovery mail, and status forgot the poll.
     one, several = world.settings, two_mailboxes(world.settings)
     before, after = (one, several) if direction == "adding a mailbox" else (several, one)
-    old, new = (("mailbox", "mailbox:main") if before is one else ("mailbox:main", "mailbox"))
+    old, new = ("mailbox", "mailbox:main") if before is one else ("mailbox:main", "mailbox")
     watch = Watch(world.db, desk_for(before))
     watch.saw(old, START, WRONG, signed_in=True)
     watch.saw(old, START + 16 * MINUTE, WRONG, signed_in=True)
