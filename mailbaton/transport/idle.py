@@ -47,7 +47,6 @@ class IdleWatcher(threading.Thread):
                         return
                     inbox.select()
                     delay = 1.0
-                    self.wake()  # mail may have arrived while no IDLE was listening
                     self._watch(inbox)
             except Exception as error:  # any failure: log, back off, reconnect
                 if self._stop_event.is_set():
@@ -72,6 +71,11 @@ class IdleWatcher(threading.Thread):
             started = time.monotonic()
             changed = False
             inbox.idle_start()
+            # Only now is the server telling us of new mail: a pass from here finds what
+            # came before (while connecting, or between two IDLEs), the IDLE what comes
+            # after. Woken before the IDLE began, a message delivered in between waited
+            # for the poll backstop.
+            self.wake()
             try:
                 # Short checks so a stop request is honoured within seconds; the IDLE
                 # itself is renewed every `idle_renew` (servers drop idle ones).
@@ -82,5 +86,3 @@ class IdleWatcher(threading.Thread):
             finally:
                 inbox.idle_done()
             inbox.noop()
-            if changed:
-                self.wake()
