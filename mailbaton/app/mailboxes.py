@@ -84,11 +84,12 @@ def addressed_to(mail: ParsedMail, settings: Settings) -> SharedMailbox | None:
 def _named(address: str, settings: Settings) -> SharedMailbox | None:
     """The mailbox of this address: its own, else that of the address without its +tag.
     By the untagged address alone, baton@ and a mailbox at baton+sales@ were one."""
-    for wanted in (address.lower(), base_address(address)):
+    untagged = base_address(address)
+    for wanted in (address.lower(), untagged):
         for box in settings.mailboxes:
             if box.address.lower() == wanted:
                 return box
-    tagged = [box for box in settings.mailboxes if base_address(box.address) == wanted]
+    tagged = [box for box in settings.mailboxes if base_address(box.address) == untagged]
     return tagged[0] if len(tagged) == 1 else None
 
 
