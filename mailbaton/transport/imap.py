@@ -62,13 +62,13 @@ class Inbox:
 
     def connect(self) -> None:
         s = self.settings
-        context = tls_context(s.verify_tls, s.ca_file)
         try:
             client = IMAPClient(
                 s.host,
                 port=s.port,
                 ssl=s.security == "ssl",
-                ssl_context=context if s.security == "ssl" else None,
+                # Asked for only with TLS: building one is not free (tls.py keeps it).
+                ssl_context=tls_context(s.verify_tls, s.ca_file) if s.security == "ssl" else None,
                 timeout=s.timeout,
             )
         except (OSError, IMAPClientError) as error:
@@ -76,7 +76,7 @@ class Inbox:
         try:
             if s.security == "starttls":
                 # Never fall back to plaintext: a failed STARTTLS is an error.
-                client.starttls(context)
+                client.starttls(tls_context(s.verify_tls, s.ca_file))
             sign_in(client, s)
             self.capabilities = frozenset(c.decode().upper() for c in client.capabilities())
             self.delimiter = self._find_delimiter(client)
