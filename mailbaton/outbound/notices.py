@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.headerregistry import Address as HeaderAddress
 from enum import StrEnum
 from typing import Any
@@ -67,15 +67,25 @@ def answer(
     return (notice,)
 
 
-def over_ceiling(session: Session, desk: Desk, notice: Notice, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class Held:
+    """Why an answer is held, and how many to its person were held already this hour."""
+
+    why: str
+    earlier: int
+
+
+def over_ceiling(session: Session, desk: Desk, notice: Notice, now: datetime) -> Held | None:
     """Why this answer is held: its person already had max_answers_per_sender answers this
     hour (a loop with something that is not a machine by its headers, or a flood)."""
     if notice.auto is not Auto.REPLIED or not notice.to:
         return None
     ceiling = desk.settings.protocol.max_answers_per_sender
-    if outbox.answers_to(session, notice.to[0].addr_spec.lower(), now) < ceiling:
+    address = notice.to[0].addr_spec.lower()
+    queued, held = outbox.answers_to(session, address, now)
+    if queued < ceiling:
         return None
-    return f"over {ceiling} answers an hour to {notice.to[0].addr_spec.lower()}"
+    return Held(f"over {ceiling} answers an hour to {address}", held)
 
 
 def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: datetime) -> bool:
@@ -96,8 +106,8 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
         # Not even written: in a flood, rendering what is never sent is the costly part.
         to = notice.to[0].addr_spec.lower()
         message_id = new_message_id(ticket.ref, notice.kind, desk.sender_of(ticket.mailbox).domain)
-        outbox.hold(session, notice.kind, to, message_id, now=now, ticket=ticket, why=held)
-        _log_held(session, notice, held, ticket.ref, now)
+        outbox.hold(session, notice.kind, to, message_id, now=now, ticket=ticket, why=held.why)
+        _log_held(notice, held, ticket.ref)
         return False
     # The ticket's mail leaves from the mailbox its handoff came in through.
     sender = desk.sender_of(ticket.mailbox)
@@ -128,14 +138,12 @@ def post(session: Session, desk: Desk, ticket: Ticket, notice: Notice, now: date
     return True
 
 
-def _log_held(session: Session, notice: Notice, why: str, ref: str, now: datetime) -> None:
+def _log_held(notice: Notice, held: Held, ref: str) -> None:
     """Loud once an hour per person (the moment the ceiling is hit), quiet after that."""
     address = notice.to[0].addr_spec.lower()
-    session.flush()
-    # Only this person's count: in a flood this runs once per held answer.
-    found = outbox.held_answers(session, now - timedelta(hours=1), address).get(address)
-    count = found.count if found else 1
+    # Counted before this one was held: no flush and second query per held answer.
+    count = held.earlier + 1
     if count <= 1:
-        log.warning("answers held: %s; further answers this hour are kept, not sent", why)
+        log.warning("answers held: %s; further answers this hour are kept, not sent", held.why)
     else:
         log.info("%s: %s to %s held (%d this hour)", ref, notice.kind, address, count)

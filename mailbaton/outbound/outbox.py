@@ -13,7 +13,7 @@ from email.policy import SMTP
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -122,18 +122,15 @@ def hold(
     return row
 
 
-def answers_to(session: Session, address: str, now: datetime) -> int:
-    """Answers queued (not held) to `address` in the last hour: the loop ceiling counts these."""
-    found = session.scalar(
-        select(func.count())
-        .select_from(Outbox)
-        .where(
-            Outbox.answer_to == address,
-            Outbox.state != MailState.HELD,
-            Outbox.created_at > now - timedelta(hours=1),
-        )
+def answers_to(session: Session, address: str, now: datetime) -> tuple[int, int]:
+    """Answers to `address` in the last hour, (queued, held): the loop ceiling counts the
+    first, its log line the second; one query, as it runs for every answer."""
+    held = case((Outbox.state == MailState.HELD, 1), else_=0)
+    query = select(func.count(), func.coalesce(func.sum(held), 0)).where(
+        Outbox.answer_to == address, Outbox.created_at > now - timedelta(hours=1)
     )
-    return int(found or 0)
+    total, held_count = session.execute(query).one()
+    return int(total) - int(held_count), int(held_count)
 
 
 def held_answers(
