@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -100,6 +101,7 @@ class Composer:
         self.loader = FolderLoader(self.folders)
         self.env = self.environment(self.loader)
         self.mending = Mending(self.loader)
+        self.listed: tuple[tuple[int, ...], list[str]] | None = None
 
     def environment(
         self, loader: BaseLoader, undefined: type[Undefined] = StrictUndefined
@@ -129,6 +131,19 @@ class Composer:
         return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
 
     def names(self) -> list[str]:
+        # Asked before every mail: the folders are listed again only when one changed (a
+        # file added, removed or renamed changes its folder's mtime).
+        stamps = tuple(_stamp(folder) for folder in self.folders)
+        if self.listed is not None and self.listed[0] == stamps:
+            return list(self.listed[1])
+        names = self.list_names()
+        # A folder changed a moment ago may change again within the same mtime tick, unseen:
+        # such a listing is not kept.
+        if max(stamps) < time.time_ns() - 2_000_000_000:
+            self.listed = (stamps, names)
+        return names
+
+    def list_names(self) -> list[str]:
         # A name starting with "_" is a part other templates import, not a mail.
         found = {
             path.stem
@@ -226,6 +241,13 @@ class Composer:
         # Not parsed back from its bytes: that doubled the cost of a mail, and folding
         # is deterministic, so every serialising (outbox, SMTP) writes the same lines.
         return message
+
+
+def _stamp(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return -1
 
 
 def _part(env: Environment, filename: str, context: Mapping[str, Any]) -> str:
