@@ -25,11 +25,9 @@ from mailbaton.tickets.bounces import after_parking
 from mailbaton.tickets.deadlines import SweepReport, next_due, sweep
 from mailbaton.transport.base import Mailbox, Sender, Transient, TransportError
 from mailbaton.transport.idle import IdleWatcher
-from mailbaton.transport.metrics_http import serve as serve_metrics
 from mailbaton.transport.webhook import WebhookSender
 from mailbaton.watch.alerts import Watch
 from mailbaton.watch.health import poll_interval
-from mailbaton.watch.metrics import registry
 
 log = logging.getLogger(__name__)
 
@@ -234,17 +232,22 @@ class Service:
         """Passes until SIGTERM or SIGINT; between them it sleeps until whichever comes
         first: IDLE reports mail, the poll interval runs out, or something falls due.
         With `metrics` ([HOST:]PORT), Prometheus metrics are served there meanwhile."""
-        servers = [name for each in self.watching for name in (each.rows.mailbox, each.rows.smtp)]
-        stop_metrics = (
-            serve_metrics(metrics, registry(self.db, servers=servers)) if metrics else None
-        )
-        if metrics:
-            log.info("Prometheus metrics on %s/metrics", metrics)
+        stop_metrics = self._serve_metrics(metrics) if metrics else None
         try:
             await self._loop(on_pass)
         finally:
             if stop_metrics is not None:
                 stop_metrics()
+
+    def _serve_metrics(self, where: str) -> Callable[[], None]:
+        # Imported here: prometheus_client is only needed with --metrics-port.
+        from mailbaton.transport.metrics_http import serve
+        from mailbaton.watch.metrics import registry
+
+        servers = [name for each in self.watching for name in (each.rows.mailbox, each.rows.smtp)]
+        stop = serve(where, registry(self.db, servers=servers))
+        log.info("Prometheus metrics on %s/metrics", where)
+        return stop
 
     async def _loop(self, on_pass: Callable[[PassReport], None] | None) -> None:
         loop = asyncio.get_running_loop()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from prometheus_client import start_http_server
-from prometheus_client.registry import CollectorRegistry
+if TYPE_CHECKING:
+    from prometheus_client.registry import CollectorRegistry
 
 
 class MetricsUnavailable(Exception):
@@ -24,6 +25,9 @@ def address(text: str) -> tuple[str, int]:
 
 def serve(where: str, registry: CollectorRegistry) -> Callable[[], None]:
     """Serves /metrics on its own thread at once; returns what stops it."""
+    # Imported here: only a daemon started with --metrics-port serves metrics.
+    from prometheus_client import start_http_server
+
     host, port = address(where)
     try:
         server, thread = start_http_server(port, addr=host, registry=registry)
