@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -122,6 +125,18 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def insert_for(session: Session, table: type[Any]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of the session's database, which has ON CONFLICT DO NOTHING."""
+    # Only the dialect in use is imported: PostgreSQL's cost every SQLite start ~0.1 s.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
-from mailbaton.store.db import Database
+from mailbaton.store.db import Database, insert_for
 from mailbaton.store.models import Lease, Outbox
 
 log = logging.getLogger(__name__)
@@ -68,16 +66,11 @@ def claim(db: Database, worker: Worker, names: Iterable[str]) -> set[str]:
             .execution_options(synchronize_session=False)
         )
         rows = [{"name": n, "holder": worker.holder, "until": until} for n in wanted]
-        insert = _insert(session).values(rows).on_conflict_do_nothing(index_elements=["name"])
+        insert = insert_for(session, Lease).values(rows)
+        insert = insert.on_conflict_do_nothing(index_elements=["name"])
         # PostgreSQL: a name another worker is inserting waits for its commit, then skips.
         got = session.scalars(insert.returning(Lease.name)).all()
     return set(got)
-
-
-def _insert(session: Session) -> postgresql.Insert | sqlite.Insert:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(Lease)
-    return sqlite.insert(Lease)
 
 
 def release(db: Database, worker: Worker, names: Iterable[str]) -> None:

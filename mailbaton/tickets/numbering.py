@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mailbaton.store.db import insert_for
 from mailbaton.store.models import Counter
 
 
@@ -15,9 +15,8 @@ def next_number(session: Session, sequence: str) -> int:
     The row is made with INSERT ... ON CONFLICT DO NOTHING: two replicas opening the very
     first ticket both found no row and both inserted it, and one of them failed on the
     key (PostgreSQL). The UPDATE then holds the row lock until the ticket commits."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
-        dialect.insert(Counter)
+        insert_for(session, Counter)
         .values(name=sequence, value=0)
         .on_conflict_do_nothing(index_elements=["name"])
     )
