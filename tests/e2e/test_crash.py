@@ -18,10 +18,9 @@ import random
 import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from pathlib import Path
 import mails
 import pytest
 from baton import Baton, make_baton, parse
+from forkserver import Forked, ForkServer
 from servers import MailServer
 
 from mailbaton.app.service import Service
@@ -111,52 +111,19 @@ class Mix:
 # -- the daemon -----------------------------------------------------------------------
 
 
-# `python -m mailbaton ARGS`, in a process that has done its imports (about a second of
-# CPU, touching no state) and waits for a line on stdin before it runs the command. The
-# kills then land in the daemon's work rather than in its imports, and the next daemon
-# imports while this one runs.
-WARM = (
-    "import sys\n"
-    "import alembic.command\n"  # the daemon's first step, migrating, imports it lazily
-    "from mailbaton.app import cli, service\n"
-    "if sys.stdin.readline() != 'go\\n':\n"
-    "    sys.exit(0)  # the test ended without it: nothing to run\n"
-    "sys.exit(cli.main(sys.argv[1:]))\n"
-)
+@pytest.fixture
+def forks(tmp_path: Path) -> Iterator[ForkServer]:
+    """Where the daemons come from: forked after the imports, so the kills land in the
+    daemon's work, and 20 restarts do not cost 20 imports (tests/forkserver.py)."""
+    server = ForkServer(tmp_path / "forkserver.log")
+    yield server
+    server.close()
 
 
-class Daemons:
-    """The real daemon, `mailbaton -c CONFIG run`, started again and again, one at a time."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        self.config = config
-        self.log = log
-        self.spare: subprocess.Popen[bytes] | None = self._warm()
-
-    def _warm(self) -> subprocess.Popen[bytes]:
-        with self.log.open("ab") as out:  # the child keeps its own copy of the descriptor
-            return subprocess.Popen(
-                [sys.executable, "-c", WARM, "-c", str(self.config), "run"],
-                stdin=subprocess.PIPE,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def start(self, *, last: bool = False) -> subprocess.Popen[bytes]:
-        daemon, self.spare = self.spare, None
-        assert daemon is not None and daemon.stdin is not None
-        daemon.stdin.write(b"go\n")
-        daemon.stdin.close()
-        if not last:
-            self.spare = self._warm()
-        return daemon
-
-    def close(self) -> None:
-        """Sends the spare, if any, home without running anything."""
-        if self.spare is not None and self.spare.stdin is not None:
-            self.spare.stdin.close()
-            self.spare.wait(timeout=30)
-        self.spare = None
+def _daemon(forks: ForkServer, config: Path, log: Path) -> Forked:
+    """The real daemon, `mailbaton -c CONFIG run`, its output appended to `log`."""
+    log.touch()  # read from before the daemon writes its first line
+    return forks.start(log, "-c", str(config), "run")
 
 
 def _phase(log_text: str) -> str:
@@ -174,7 +141,7 @@ def _phase(log_text: str) -> str:
     return last
 
 
-def _kill(process: subprocess.Popen[bytes]) -> None:
+def _kill(process: Forked) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
 
@@ -213,9 +180,7 @@ class _Tail:
         self.handle.close()
 
 
-def _wait_for_line(
-    log: Path, mark: int, process: subprocess.Popen[bytes], pattern: str, count: int
-) -> bool:
+def _wait_for_line(log: Path, mark: int, process: Forked, pattern: str, count: int) -> bool:
     """Until this daemon has logged `count` lines matching `pattern`; False if its pass
     ended (or 30 s went by) first, so there is no such moment in this run."""
     deadline = time.monotonic() + 30
@@ -243,9 +208,7 @@ DECIDED = r": message \S+: (?:processed|rejected|ignored|failed) \("
 SENT = r"mailbaton\.[\w.]*outbox: sent "  # logged after the "sent" commit
 
 
-def _kill_somewhere(
-    rng: random.Random, log: Path, mark: int, process: subprocess.Popen[bytes]
-) -> tuple[str, float]:
+def _kill_somewhere(rng: random.Random, log: Path, mark: int, process: Forked) -> tuple[str, float]:
     """SIGKILL at a seeded moment; returns which kind of moment and the time since spawn.
 
     The daemon's own log lines are the clock, so the kills are spread over every part
@@ -333,7 +296,7 @@ def _fast_config(baton: Baton) -> None:
 
 
 def test_sigkill_anywhere_each_message_once_each_mail_at_least_once(
-    mail_server: MailServer, tmp_path: Path
+    mail_server: MailServer, tmp_path: Path, forks: ForkServer
 ) -> None:
     baton = make_baton(mail_server, tmp_path, protocol=NO_CEILING)  # migrates the database
     baton.close()
@@ -348,21 +311,18 @@ def test_sigkill_anywhere_each_message_once_each_mail_at_least_once(
     phases: Counter[str] = Counter()
     aimed: Counter[str] = Counter()
     delays = []
-    daemons = Daemons(baton.config_path, log)
-    try:
-        for _ in range(KILLS):
-            mark = log.stat().st_size
-            daemon = daemons.start()
-            where, delay = _kill_somewhere(rng, log, mark, daemon)
-            delays.append(delay)
-            aimed[where] += 1
-            phases[_phase(_segment(log, mark))] += 1
-            # More mail arrives while it is down, so the next start has work in hand.
-            mix.deliver(mail_server, rng.randint(0, 3))
-        # A last daemon finishes what the killed ones left, then stops cleanly.
-        final = daemons.start(last=True)
-    finally:
-        daemons.close()
+    log.touch()
+    for _ in range(KILLS):
+        mark = log.stat().st_size
+        daemon = _daemon(forks, baton.config_path, log)
+        where, delay = _kill_somewhere(rng, log, mark, daemon)
+        delays.append(delay)
+        aimed[where] += 1
+        phases[_phase(_segment(log, mark))] += 1
+        # More mail arrives while it is down, so the next start has work in hand.
+        mix.deliver(mail_server, rng.randint(0, 3))
+    # A last daemon finishes what the killed ones left, then stops cleanly.
+    final = _daemon(forks, baton.config_path, log)
     try:
         _settle(mail_server, db, timeout=40)
     finally:
@@ -474,7 +434,7 @@ MANAGERS = "managers@example.com"
 
 @pytest.mark.parametrize("moment", ["intake", "sending"])
 def test_sigterm_mid_pass_leaves_nothing_half_done(
-    mail_server: MailServer, tmp_path: Path, moment: str
+    mail_server: MailServer, tmp_path: Path, forks: ForkServer, moment: str
 ) -> None:
     """SIGTERM while the daemon works: exit 0, the pass in hand finished, nothing half-done.
 
@@ -495,7 +455,7 @@ def test_sigterm_mid_pass_leaves_nothing_half_done(
         mail_server.deliver(raw)
         handoffs.append(str(parse(raw)["Message-ID"]).strip())
 
-    daemon = Daemons(baton.config_path, log).start(last=True)
+    daemon = _daemon(forks, baton.config_path, log)
     try:
         if moment == "intake":
             assert _wait_for_line(log, 0, daemon, DECIDED, 2), (
@@ -609,7 +569,7 @@ def _next_start_fails(config: Path) -> str | None:
 
 
 def test_sigkill_while_creating_the_schema_leaves_a_startable_database(
-    sandbox_server: MailServer, tmp_path: Path
+    sandbox_server: MailServer, tmp_path: Path, forks: ForkServer
 ) -> None:
     """The first start creates the schema; a kill in the middle must not brick the next.
 
@@ -626,12 +586,9 @@ def test_sigkill_while_creating_the_schema_leaves_a_startable_database(
     rng = random.Random(SEED)
     found: Counter[str] = Counter()
     fresh = [_fresh(tmp_path, template, attempt) for attempt in range(FRESH_STARTS)]
-    upcoming = Daemons(*fresh[0])
-    for attempt, (config, _log) in enumerate(fresh):
+    for attempt, (config, log) in enumerate(fresh):
         db = tmp_path / f"fresh{attempt}.db"
-        daemon = upcoming.start(last=True)
-        if attempt + 1 < FRESH_STARTS:
-            upcoming = Daemons(*fresh[attempt + 1])
+        daemon = _daemon(forks, config, log)
         try:
             if attempt % 2:
                 time.sleep(rng.uniform(0.0, 1.5))
