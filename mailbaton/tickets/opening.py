@@ -78,6 +78,8 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
         mailbox=turn.desk.inbox,
         escalations=0,
         rejection_reasons=json.dumps(codes),
+        # Known empty: its answer's context would otherwise load the files with a query.
+        attachments=[],
     )
     turn.session.add(ticket)
     write(turn, ticket, (Note("rejected", ", ".join(codes)),))
