@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import parsed
 
 from mailbaton import classify
 from mailbaton.config import Settings, from_dict
-from mailbaton.mail.parse import parse_message
 
 ROOT = Path(__file__).resolve().parents[2]
 _KINDS: dict[type, str] = {
@@ -58,7 +58,7 @@ def test_classify_never_raises_on_the_corpus(corpus_dir: Path, settings: Setting
     outcomes = {"returned": 0, "ignored": 0, "held": 0, "reply": 0, "handoff": 0, "rejection": 0}
     for path in files:
         try:
-            decision = classify.decide(parse_message(path.read_bytes()), settings)
+            decision = classify.decide(parsed(path), settings)
             if isinstance(decision, classify.Reply):
                 outcomes["reply"] += 1
                 decision = decision.otherwise

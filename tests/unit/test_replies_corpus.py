@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from corpus import parsed
 
 from mailbaton.classify import verdicts
 from mailbaton.classify.verdicts import new_text, read_verdict
@@ -322,7 +323,7 @@ def test_new_text_never_raises_on_any_corpus_message(monkeypatch: pytest.MonkeyP
     for path in files:
         raw = path.read_bytes()
         # Every file both as a whole message and as a bare reply body.
-        mail = parse_message(raw)
+        mail = parsed(path)
         seen.clear()
         assert read_verdict(mail).kind in {"accept", "refuse", "cancel", "unclear"}, path
         assert len(seen) == 1 and isinstance(seen[0], str), (path, seen)
