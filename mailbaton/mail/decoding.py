@@ -26,12 +26,16 @@ _MAKE_HEADER = DEFAULT.header_factory
 # Lone surrogates other than surrogate escapes (\udc80-\udcff, the parser's 8-bit bytes):
 # what a truncated encoded word leaves behind. They cannot be stored or sent.
 _STRAY_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _unsurrogate(text: str) -> str:
+    # Nearly every header is ASCII: nothing to mend, and no scan of it at all.
+    if text.isascii():
+        return text
     text = _STRAY_SURROGATE.sub("\ufffd", text)
     # BytesParser keeps 8-bit header bytes as surrogate escapes; most are UTF-8.
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if _ESCAPED_BYTE.search(text) is None:
         return text
     data = text.encode("utf-8", "surrogateescape")
     decoded = data.decode("utf-8", "replace")
@@ -123,15 +127,35 @@ def guarded_call(part: Message, fn: Callable[[Message], _T], default: _T) -> _T:
     return default
 
 
+class HeaderList(list[tuple[str, str]]):
+    """A message's (name, value) pairs, with where each lower-case name stands worked out
+    on the first lookup: a message is asked for some twenty names, and lower-casing
+    every key on each ask was most of reading a header bomb."""
+
+    positions: dict[str, list[int]] | None = None
+
+    def values_of(self, names: Iterable[str]) -> list[str]:
+        if self.positions is None:
+            self.positions = {}
+            for at, (key, _) in enumerate(self):
+                self.positions.setdefault(key.lower(), []).append(at)
+        found = [self.positions.get(name, []) for name in {n.lower() for n in names}]
+        # In the message's order, as a scan would give them.
+        spots = found[0] if len(found) == 1 else sorted(at for spots in found for at in spots)
+        return [self[at][1] for at in spots]
+
+
 def raw_headers(msg: Message) -> list[tuple[str, str]]:
     try:
         items = list(msg.raw_items())
     except Exception:
         return []
-    return [(str(k), _unsurrogate(_FOLD.sub("", str(v))).strip()) for k, v in items]
+    return HeaderList((str(k), _unsurrogate(_FOLD.sub("", str(v))).strip()) for k, v in items)
 
 
 def header_values(headers: list[tuple[str, str]], *names: str) -> list[str]:
+    if isinstance(headers, HeaderList):
+        return headers.values_of(names)
     wanted = {n.lower() for n in names}
     return [v for k, v in headers if k.lower() in wanted]
 
