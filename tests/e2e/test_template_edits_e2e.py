@@ -91,9 +91,9 @@ def test_an_edit_counts_at_once_and_a_broken_edit_keeps_the_last_good_one(
             text = _next_request(baton, title, count)
             assert "SECOND WORDS for Jane" in text and "BROKEN" not in text
 
-        status = baton.cli("status")
-        check = baton.cli("templates", "check")
-        preview = baton.cli("templates", "preview", "request", "--ticket", "MB-3")
+        status = baton.cli_inline("status")
+        check = baton.cli_inline("templates", "check")
+        preview = baton.cli_inline("templates", "preview", "request", "--ticket", "MB-3")
     finally:
         _stop(daemon, log)
     said = log.read_text()
@@ -113,7 +113,7 @@ def test_an_edit_counts_at_once_and_a_broken_edit_keeps_the_last_good_one(
     assert preview.returncode == 1 and "request.txt line 3: 'titel'" in preview.stderr
 
     _edit(baton, REQUEST.replace("{words}", "FIXED WORDS"))
-    preview = baton.cli("templates", "preview", "request", "--ticket", "MB-3")
+    preview = baton.cli_inline("templates", "preview", "request", "--ticket", "MB-3")
     assert preview.returncode == 0, preview.stderr
     assert preview.stdout.startswith("Subject: [MB-3] Case three\n\nFIXED WORDS for Jane")
 
