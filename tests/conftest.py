@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import bytecode_cache  # noqa: F401  (first: before anything imports mailbaton)
 import ordering
 import pytest
 import testdb
