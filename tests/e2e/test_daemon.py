@@ -56,11 +56,14 @@ def test_daemon_wakes_on_idle_and_stops_on_sigterm(baton: Baton) -> None:
     try:
         delivered = time.monotonic()
         baton.server.deliver(mails.handoff())
-        baton.server.wait_for("jane@example.com", 1, timeout=15)
+        # Only IDLE can wake it before the hour is up (nothing else is due); a minute allows
+        # for a loaded machine (a fresh daemon's first mail compiles its templates and
+        # regexes), and how fast IDLE reacts is measured by the bench, not here.
+        baton.server.wait_for("jane@example.com", 1, timeout=60)
         reaction = time.monotonic() - delivered
     finally:
         code, out, took = _stop(process, log)
-    assert reaction < 10, f"took {reaction:.1f} s with a 1 h poll interval: IDLE did not wake it"
+    assert reaction < 60, f"took {reaction:.1f} s with a 1 h poll interval: IDLE did not wake it"
     assert code == 0, out
     assert took < 10, out
     assert "stopping" in out
