@@ -36,6 +36,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
 from sqlalchemy import event, select
 
 from mailbaton.app import intake
@@ -706,6 +707,18 @@ def desk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Desk]:
     service.db.engine.dispose()
     yield Desk(service, itertools.count(1), request.node.name)
     service.close()
+
+
+@pytest.fixture(autouse=True)
+def _same_cases_whatever_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis also draws constants it finds in the source of every local module loaded
+    (hypothesis.internal.conjecture.providers): which of mailbaton's modules a worker had
+    imported by then changed the cases, derandomize notwithstanding. A daemon that stopped
+    importing its metrics module at start made one mutation part 50% costlier (different,
+    bigger mail). Without those constants the same seed gives the same cases in any
+    process; a Hypothesis that moves this function fails here, loudly."""
+    monkeypatch.setattr(providers, "_get_local_constants", providers.Constants)
+    monkeypatch.setattr(providers, "CONSTANTS_CACHE", type(providers.CONSTANTS_CACHE)(1024))
 
 
 @pytest.fixture(scope="module", autouse=True)
