@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from mailbaton.classify.data.verdict_words import (
     ACCEPT,
@@ -61,36 +61,24 @@ def _all(table: dict[str, tuple[str, ...]]) -> list[str]:
     return [phrase for phrases in table.values() for phrase in phrases]
 
 
-# Each compiled when first used (~40 ms of CPU for all): most replies say GOT IT or
-# REFUSE, which are read before these are, and many starts read no reply at all.
-@cache
-def _prelude() -> re.Pattern[str]:
-    return re.compile(rf"^(?:(?:{_alternation(PRELUDES)})[\s,.!:;、，。-]*)+", re.I)
+class _Lazy:
+    """A pattern compiled by its first use (~40 ms of CPU for all six): most replies say
+    GOT IT or REFUSE, which are read before these are, and many starts read no reply."""
+
+    def __init__(self, source: Callable[[], str]) -> None:
+        self.source = source
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source(), re.I)
 
 
-@cache
-def _accept() -> re.Pattern[str]:
-    return re.compile(rf"^(?:{_alternation(_all(ACCEPT))})", re.I)
-
-
-@cache
-def _refuse() -> re.Pattern[str]:
-    return re.compile(_alternation(_all(REFUSE)), re.I)
-
-
-@cache
-def _condition() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_alternation(CONDITIONS)})", re.I)
-
-
-@cache
-def _not_after() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_alternation(NOT_AFTER_ACCEPT)})", re.I)
-
-
-@cache
-def _negation() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_alternation(NEGATIONS)})", re.I)
+_PRELUDE = _Lazy(lambda: rf"^(?:(?:{_alternation(PRELUDES)})[\s,.!:;、，。-]*)+")
+_ACCEPT = _Lazy(lambda: rf"^(?:{_alternation(_all(ACCEPT))})")
+_REFUSE = _Lazy(lambda: _alternation(_all(REFUSE)))
+_CONDITION = _Lazy(lambda: rf"(?:{_alternation(CONDITIONS)})")
+_NOT_AFTER = _Lazy(lambda: rf"(?:{_alternation(NOT_AFTER_ACCEPT)})")
+_NEGATION = _Lazy(lambda: rf"(?:{_alternation(NEGATIONS)})")
 
 
 _CLAUSE_END = re.compile(r"[,;.!?。、，！？\n]")
@@ -108,22 +96,22 @@ def _is_answer(text: str, start: int, end: int) -> bool:
     close = _SENTENCE_END.search(after)
     if close and close.group() in ("?", "？"):
         return False
-    return not _condition().search(before) and not _condition().match(after.lstrip())
+    return not _CONDITION.pattern.search(before) and not _CONDITION.pattern.match(after.lstrip())
 
 
 def opens_with_acceptance(opening: str) -> bool:
     """Do these opening words accept: "I'll take it", "Übernommen", "👍", "OK, will do"?"""
     text = normalise(opening)
-    prelude = _prelude().match(text)
+    prelude = _PRELUDE.pattern.match(text)
     text = text[prelude.end() if prelude else 0 :]
     if text.startswith(_ACCEPT_EMOJI):
         rest = text.lstrip("".join(_ACCEPT_EMOJI) + "\ufe0f ")
         return not rest.startswith("?")
-    match = _accept().match(text)
-    if match is None or _not_after().match(text[match.end() :].lstrip()):
+    match = _ACCEPT.pattern.match(text)
+    if match is None or _NOT_AFTER.pattern.match(text[match.end() :].lstrip()):
         return False
     clause = _CLAUSE_END.split(text[match.end() :], maxsplit=1)[0]
-    if _negation().search(clause):
+    if _NEGATION.pattern.search(clause):
         return False  # "Ich übernehme das nicht", "Jag tar det inte"
     return _is_answer(text, match.start(), match.end())
 
@@ -131,7 +119,7 @@ def opens_with_acceptance(opening: str) -> bool:
 def refusal_at(paragraph: str) -> int | None:
     """Where an everyday refusal starts in this paragraph ("I can't take this"), or None."""
     text = normalise(paragraph)
-    for match in _refuse().finditer(text):
+    for match in _REFUSE.pattern.finditer(text):
         if _is_answer(text, match.start(), match.end()):
             return match.start()
     return None
