@@ -59,7 +59,10 @@ def test_daemon_wakes_on_idle_and_stops_on_sigterm(baton: Baton) -> None:
         # Only IDLE can wake it before the hour is up (nothing else is due); a minute allows
         # for a loaded machine (a fresh daemon's first mail compiles its templates and
         # regexes), and how fast IDLE reacts is measured by the bench, not here.
-        baton.server.wait_for("jane@example.com", 1, timeout=60)
+        try:
+            baton.server.wait_for("jane@example.com", 1, timeout=60)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\ndaemon log:\n{log.read_text()}") from None
         reaction = time.monotonic() - delivered
     finally:
         code, out, took = _stop(process, log)
