@@ -19,6 +19,7 @@ from mailbaton.store.models import PENDING, Outbox, Ticket
 from mailbaton.tickets import digest
 from mailbaton.tickets.deadlines import escalation_recipients
 from mailbaton.tickets.lookup import find_by_hints
+from mailbaton.transport.base import head_size
 from mailbaton.transport.imap import Inbox
 
 
@@ -42,7 +43,7 @@ def incoming(settings: Settings, db: Database, box: MailboxSettings | None = Non
             size = sizes.get(uid, 0)
             oversized = size if size > cap else None
             whole = b"".join(raw for _uid, raw in inbox.fetch([uid])) if not oversized else b""
-            raw = inbox.fetch_header(uid) if oversized else whole
+            raw = inbox.fetch_head(uid, head_size(cap)) if oversized else whole
             lines.append(f"message {uid}: {describe(settings, db, raw, oversized)}")
     return lines or ["no mail waiting"]
 

@@ -218,8 +218,9 @@ def process(
     oversized: int | None = None,
 ) -> Outcome:
     """Decides and records one message; never raises for a bad message (it is 'failed').
-    With `oversized` (the real size), `raw` is only the header of a message too large
-    to load: it is screened and, if a person sent it, rejected as too large."""
+    With `oversized` (the real size), `raw` is only the beginning of a message too large
+    to load: it is screened, read as a reply if it answers a ticket, else rejected as too
+    large."""
     mail: ParsedMail | None = None
     try:
         mail = parse_message(raw)

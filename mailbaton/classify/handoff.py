@@ -139,7 +139,7 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
 
 
 def too_large(mail: ParsedMail, settings: Settings, size: int) -> Rejection:
-    """A message over protocol.max_message_size: only its header was read."""
+    """A message over protocol.max_message_size: only its beginning was read."""
     assert mail.from_ is not None, "screen() turns away mail without a sender"
     subject = _HANDOFF_PREFIX.sub("", mail.subject).strip() or "(no title)"
     params = {"size": _megabytes(size), "limit": _megabytes(settings.protocol.max_message_size)}

@@ -194,7 +194,9 @@ class ProtocolSettings:
         k.LOCAL_PARTS, [], "more local parts that are roles, beside RFC 2142's"
     )
     max_message_size: int = key(
-        k.SIZE, "25MB", "larger mail is rejected by its header alone, never loaded"
+        k.SIZE,
+        "25MB",
+        "larger mail is read only in part (256 KB): a reply still counts, a handoff is rejected",
     )
     require_dmarc_pass_from: str | None = key(
         k.HOST_OR_NONE,

@@ -57,12 +57,23 @@ class Permanent(TransportError):
     permanent = True
 
 
+# Of a message over the cap, this much is read: the header and a reply's new text, which
+# mail clients put before any attachment, but never enough to pass a file on.
+HEAD_BYTES = 256 * 1024
+
+
+def head_size(cap: int) -> int:
+    """How much of a message over `cap` is read."""
+    return min(HEAD_BYTES, cap)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One message as a mailbox hands it over.
 
     `source` is its ledger key. `raw` is the whole message, or, when `oversized` is set
-    (the real size), only its header: the body of a message over the cap is never read."""
+    (the real size), only its beginning (`head_size`): the rest of a message over the
+    cap is never read."""
 
     source: Source
     raw: bytes
@@ -91,7 +102,7 @@ class Mailbox(Protocol):
         ...
 
     def read(self, sources: list[Source], cap: int) -> Iterator[Incoming]:
-        """These messages; for one over `cap` bytes only its header and its real size."""
+        """These messages; for one over `cap` bytes only its beginning and its real size."""
         ...
 
     def file(self, source: Source, outcome: Outcome) -> bool:

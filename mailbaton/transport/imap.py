@@ -15,7 +15,7 @@ from mailbaton.config import MailboxSettings
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome
 from mailbaton.transport.auth import SignInProblem, server_refused, source_for, xoauth2
-from mailbaton.transport.base import Incoming, SignInFailed, Transient
+from mailbaton.transport.base import Incoming, SignInFailed, Transient, head_size
 from mailbaton.transport.tls import tls_context
 
 log = logging.getLogger(__name__)
@@ -177,12 +177,13 @@ class Inbox:
                 found[int(uid)] = int(item.get(b"RFC822.SIZE", 0))
         return found
 
-    def fetch_header(self, uid: int) -> bytes:
-        """Only the header of a message too large to load whole."""
-        with _imap_errors(f"cannot fetch the header of message {uid}"):
-            data = self._client().fetch([uid], ["BODY.PEEK[HEADER]"])
+    def fetch_head(self, uid: int, size: int) -> bytes:
+        """The first `size` bytes of a message too large to load whole."""
+        with _imap_errors(f"cannot fetch the beginning of message {uid}"):
+            data = self._client().fetch([uid], [f"BODY.PEEK[]<0.{size}>"])
         item = data.get(uid, {})
-        return bytes(item.get(b"BODY[HEADER]", b""))
+        # Servers name the partial item BODY[]<0>; the origin is all imapclient keeps.
+        return bytes(item.get(b"BODY[]<0>", b""))
 
     def file(self, uids: list[int], folder: str) -> None:
         """Moves messages to an outcome folder in one UID MOVE (else UID COPY + \\Deleted +
@@ -298,7 +299,8 @@ class ImapMailbox:
         small: list[int] = []
         for uid, source in by_uid.items():
             if sizes.get(uid, 0) > cap:
-                yield Incoming(source, self.inbox.fetch_header(uid), oversized=sizes[uid])
+                head = self.inbox.fetch_head(uid, head_size(cap))
+                yield Incoming(source, head, oversized=sizes[uid])
             else:
                 small.append(uid)
         for uid, raw in self.inbox.fetch(small):

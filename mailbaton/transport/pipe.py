@@ -8,7 +8,7 @@ from typing import BinaryIO, Self
 
 from mailbaton.store.ledger import Source
 from mailbaton.store.models import Outcome
-from mailbaton.transport.base import Incoming
+from mailbaton.transport.base import Incoming, head_size
 
 CHUNK = 1024 * 1024
 
@@ -48,7 +48,7 @@ class Pipe:
             if size <= cap:
                 yield Incoming(source, raw)
             else:
-                yield Incoming(source, header_of(raw), oversized=size)
+                yield Incoming(source, raw[: head_size(cap)], oversized=size)
 
     def file(self, source: Source, outcome: Outcome) -> bool:
         return False  # the MTA delivered it to us alone: there is no folder to file it in

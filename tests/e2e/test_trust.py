@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
 from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import mails
@@ -132,6 +134,46 @@ def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
         other = mails.handoff(files={"scan.pdf": b"%PDF" + b"y" * 300_000}, title="Huge 2")
         done = baton.cli("ingest", stdin=other)
         assert done.returncode == 0 and "too_large" in done.stdout
+    finally:
+        baton.close()
+
+
+def test_a_got_it_sending_the_big_file_back_still_counts_and_is_read_only_in_part(
+    mail_server: MailServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Catchers reply with the file still attached; one over the cap is read in part (its
+    # new text comes first), so the catcher is not told off as if they had sent a handoff.
+    baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
+    fetched: list[int] = []
+    real_fetch = Inbox.fetch
+
+    def spy(self: Inbox, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        fetched.extend(uids)
+        return real_fetch(self, uids)
+
+    monkeypatch.setattr(Inbox, "fetch", spy)
+    try:
+        request = open_one(baton)
+        answer = message_from_bytes(mails.reply(request, "Got it, thanks!"), policy=default)
+        assert isinstance(answer, EmailMessage)
+        answer.add_attachment(b"%PDF" + b"x" * 300_000, "application", "pdf", filename="a.pdf")
+        fetched.clear()
+        baton.server.deliver(answer.as_bytes())
+        baton.run_pass(T0 + timedelta(minutes=5))
+        assert fetched == []  # not fetched whole: only its first bytes crossed the wire
+        assert baton.ticket("MB-1")["state"] == "accepted"
+        assert baton.saying("jane@example.com", "is yours now")
+        assert not baton.saying("jane@example.com", "was not passed on")
+        # A big mail that answers no ticket is still a handoff, and too large.
+        stray = message_from_bytes(answer.as_bytes(), policy=default)
+        for name in ("In-Reply-To", "References", "Subject", "Message-ID"):
+            del stray[name]
+        stray["Subject"] = "Re: something else"
+        stray["Message-ID"] = "<stray.1@client.example.com>"
+        baton.server.deliver(stray.as_bytes())
+        report = baton.run_pass(T0 + timedelta(minutes=6))
+        assert [o.outcome for o in report.outcomes] == ["rejected"], report.outcomes
+        assert "too_large" in report.outcomes[0].reason
     finally:
         baton.close()
 

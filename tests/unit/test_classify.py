@@ -173,6 +173,17 @@ def test_too_large_is_judged_after_the_screen(settings: Settings) -> None:
     assert isinstance(classify.decide(machine, settings, oversized=1), classify.Ignored)
 
 
+def test_too_large_in_a_ticket_thread_is_read_as_a_reply_and_otherwise_rejected(
+    settings: Settings,
+) -> None:
+    # A catcher's GOT IT that sends the big file back: its beginning carries the verdict.
+    raw = mails.handoff(extra_headers={"In-Reply-To": "<MB-7.request.ab@example.com>"})
+    decision = classify.decide(parse_message(raw), settings, oversized=30 * 1024 * 1024)
+    assert isinstance(decision, classify.Reply)
+    assert isinstance(decision.otherwise, classify.Rejection)
+    assert [r.code for r in decision.otherwise.reasons] == ["too_large"]
+
+
 def test_reply_hints_token_threading_and_tag(settings: Settings) -> None:
     raw = mails.handoff(
         subject="Re: [MB-7] Acme contract [XX-9]",

@@ -21,8 +21,8 @@ from mailbaton.outbound.desk import Desk
 from mailbaton.store import ledger
 from mailbaton.store.db import Database
 from mailbaton.store.models import Outbox, Outcome, Ticket
-from mailbaton.transport.base import Incoming, Source, Transient
-from mailbaton.transport.pipe import Pipe, header_of
+from mailbaton.transport.base import Incoming, Source, Transient, head_size
+from mailbaton.transport.pipe import Pipe
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = parse_instant("2026-11-23T10:00:00Z")
@@ -57,7 +57,7 @@ class FakeMailbox:
                 raise Transient("connection lost while fetching")
             raw = self.messages[source.uid]
             if len(raw) > cap:
-                yield Incoming(source, header_of(raw), oversized=len(raw))
+                yield Incoming(source, raw[: head_size(cap)], oversized=len(raw))
             else:
                 self.read_whole.append(source.uid)
                 yield Incoming(source, raw)
