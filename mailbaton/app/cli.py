@@ -335,7 +335,13 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     asyncio.run(post_webhooks(db, settings, now))
     if mail.retrying:
         print(f"{mail.retrying} mail(s) wait in the outbox for the SMTP server")
-    return EXIT_ERROR if outcome.outcome == intake.FAILED else EXIT_OK
+    if outcome.outcome == intake.FAILED:
+        # A pipe has no failed folder to keep it in: the MTA keeps it and offers it again
+        # (a failed message is decided afresh), instead of bouncing our error to a person.
+        print("mailbaton: not processed; the MTA keeps the message and tries again later",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_TEMPFAIL
+    return EXIT_OK
 
 
 def check_command(settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import mails
 import pytest
 
 from mailbaton.app import cli
@@ -61,3 +62,32 @@ def test_a_database_from_a_newer_version_is_named_without_a_traceback(
     line = err.splitlines()[-1]
     assert line.startswith("mailbaton: the database cannot be used: its schema is at ")
     assert "9999_from_the_future" in line and "newer mailbaton" in line
+
+
+def test_a_message_ingest_cannot_process_is_left_with_the_mta_and_taken_on_retry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pipe has no mailbaton/failed folder: exiting 1 made the MTA bounce the message,
+    # our error text included, and nothing of it stayed for an admin.
+    from mailbaton import classify
+
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG.format(path=tmp_path / "baton.db"))
+    message = tmp_path / "message.eml"
+    message.write_bytes(mails.handoff())
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(classify, "decide", broken)
+        code = cli.main(["-c", str(config), "ingest", str(message)])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_TEMPFAIL
+    assert out.startswith("failed: could not be processed")
+    assert "the MTA keeps the message" in err
+
+    assert cli.main(["-c", str(config), "ingest", str(message)]) == cli.EXIT_OK
+    assert capsys.readouterr().out.startswith("processed")
+    assert cli.main(["-c", str(config), "status", "--json"]) == cli.EXIT_OK
+    assert '"id": "MB-1"' in capsys.readouterr().out
