@@ -77,8 +77,27 @@ def mail_context(
         "previous": None,
         # Set on a request a manager handed on: {"manager_name": ..., "catcher_name": ...}.
         "handed_by": None,
+        "new_catcher_example": new_catcher_example(ticket, shared_address),
         **extra,
     }
+
+
+def new_catcher_example(ticket: Ticket, shared_address: str) -> str:
+    """A `Catcher:` value to show in "hand it to someone else" lines: never one of the two
+    people already on the ticket (a thrower called Bob was shown himself)."""
+    domain = shared_address.rpartition("@")[2] or "example.com"
+    taken = {
+        address.partition("@")[0].lower() for address in (ticket.thrower, ticket.catcher or "")
+    }
+    taken |= {
+        name.split()[0].lower()
+        for name in (ticket.thrower_name, ticket.catcher_name or "")
+        if name and name.split()
+    }
+    for first in ("Bob", "Kim", "Sam"):
+        if first.lower() not in taken:
+            return f"{first} Example <{first.lower()}@{domain}>"
+    return f"Full Name <first.last@{domain}>"
 
 
 def example_values(rejection: Rejection, settings: Settings, today: date) -> dict[str, str]:

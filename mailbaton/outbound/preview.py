@@ -59,6 +59,7 @@ def sample_context(name: str, settings: Settings) -> dict[str, Any]:
 
         context.update(sample_digest(settings, CREATED))
     context.update(level=1, due_at=ticket.deadline, from_side="Sales", to_side="Ops")
+    context.update(from_department="Sales", to_department="Ops")
     context.update(
         failed_kind="request",
         failed_to="jane@example.com",

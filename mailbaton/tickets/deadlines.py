@@ -16,6 +16,7 @@ from mailbaton.outbound.announce import Announce
 from mailbaton.outbound.desk import Desk, header_address
 from mailbaton.outbound.notices import Notice
 from mailbaton.outbound.outbox import MailState
+from mailbaton.outbound.people import person_name
 from mailbaton.store import leases
 from mailbaton.store.db import Database
 from mailbaton.store.leases import Worker
@@ -53,10 +54,16 @@ def escalation_recipients(ticket: Ticket, settings: Settings) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def side(address: str, settings: Settings) -> str:
-    """'Sales' for a member of [departments.sales]; the address for someone in none."""
+def department_label(address: str, settings: Settings) -> str:
+    """'Sales' for a member of [departments.sales]; '' for someone in none."""
     department = department_of(address, settings.departments)
-    return department.name.replace("_", " ").title() if department else address
+    return department.name.replace("_", " ").title() if department else ""
+
+
+def side(address: str, name: str, settings: Settings) -> str:
+    """Where a person stands: their department, else the person by name (a sentence never
+    names someone by a bare address)."""
+    return department_label(address, settings) or person_name(name, address)
 
 
 # The lease one replica holds while it sweeps: the others skip their sweep meanwhile.
@@ -220,8 +227,10 @@ def escalation(
         extra: dict[str, object] = {
             "level": level,
             "due_at": due_at,
-            "from_side": side(ticket.thrower, settings),
-            "to_side": side(ticket.catcher or "", settings),
+            "from_side": side(ticket.thrower, ticket.thrower_name, settings),
+            "to_side": side(ticket.catcher or "", ticket.catcher_name or "", settings),
+            "from_department": department_label(ticket.thrower, settings),
+            "to_department": department_label(ticket.catcher or "", settings),
         }
         to = tuple(header_address(names.get(a, ""), a) for a in recipients)
         thread = (first,) if first else ()

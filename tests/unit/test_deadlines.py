@@ -53,6 +53,24 @@ def test_escalation_goes_to_the_departments_and_the_default_managers_once(
     assert ("escalated", "level 1 to sales-head@example.com, boss@example.com") in ticket["events"]
 
 
+def test_a_catcher_in_no_department_is_named_never_shown_by_address(tmp_path: Path) -> None:
+    # SPEC 4: people are named by their display name, never by a bare address in a
+    # sentence. Alice is in Sales; Jane is in no department.
+    bench = Bench(tmp_path)
+    opened(bench)
+    bench.sweep(4 * HOUR)
+    (sent,) = bench.outbox("escalation")
+    first = sent.text.strip().splitlines()[0]
+    assert first.endswith("is stuck in limbo between Sales and Jane Doe."), first
+    assert "Alice Smith (Sales) handed it to Jane Doe 4 h ago" in sent.text
+    assert "Jane has not taken it on" in sent.text
+    assert "To catch: Jane Doe <jane@example.com>\r\n" in sent.text
+    html = sent.message.get_body(("html",))
+    assert html is not None
+    page = str(html.get_content())
+    assert "between Sales and Jane Doe" in page and "(jane@example.com)" not in page
+
+
 def test_a_level_is_claimed_by_one_process_only(tmp_path: Path) -> None:
     bench = Bench(tmp_path)
     opened(bench)
@@ -137,3 +155,13 @@ def test_every_escalation_level_threads_under_the_first(tmp_path: Path) -> None:
     assert second.message["In-Reply-To"] == root
     assert root in second.message["References"]
     assert first.message["Subject"] == second.message["Subject"]
+
+
+def test_the_hand_it_on_example_is_never_the_thrower_or_the_catcher(tmp_path: Path) -> None:
+    bench = Bench(tmp_path)
+    bench.deliver(
+        mails.handoff(sender="Bob Stone <bob@example.com>", catcher="Kim <kim@example.com>")
+    )
+    bench.sweep(4 * HOUR)
+    (sent,) = bench.outbox("escalation")
+    assert '"Catcher: Sam Example <sam@example.com>"' in sent.text
