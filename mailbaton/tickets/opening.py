@@ -7,6 +7,7 @@ import secrets
 from dataclasses import replace
 
 from mailbaton.classify.handoff import NewHandoff, Rejection
+from mailbaton.mail.records import Address
 from mailbaton.outbound.context import rejection_context
 from mailbaton.outbound.notices import answer
 from mailbaton.store.models import PENDING, REJECTED, StoredAttachment, Ticket
@@ -64,6 +65,7 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
     thrower = named(turn.session, rejection.thrower)
     number = next_number(turn.session, "rejected")
     codes = [reason.code for reason in rejection.reasons]
+    catcher = named_catcher(rejection, codes)
     ticket = Ticket(
         ref=f"{settings.protocol.ticket_prefix}-R{number}",
         state=REJECTED,
@@ -71,7 +73,8 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
         subject=mail.subject,
         thrower=thrower.addr,
         thrower_name=thrower.name,
-        catcher=None,
+        catcher=catcher.addr if catcher else None,
+        catcher_name=catcher.name if catcher else "",
         handoff_message_id=(mail.message_id or "")[:400] or None,
         fields_json=json.dumps(rejection.fields, ensure_ascii=False),
         created_at=turn.now,
@@ -92,3 +95,12 @@ def reject(turn: Turn, rejection: Rejection) -> Ticket:
     notices = answer(rejection.thrower, "rejection", mail, extra=extra)
     write(turn, ticket, notices)
     return ticket
+
+
+def named_catcher(rejection: Rejection, codes: list[str]) -> Address | None:
+    """The one catcher a rejected handoff named, when the catcher was not its problem (an
+    admin's `status --all` then shows whom it was meant for)."""
+    if len(rejection.catchers) != 1 or any("catcher" in code for code in codes):
+        return None
+    (catcher,) = rejection.catchers
+    return catcher if "@" in catcher.addr else None
