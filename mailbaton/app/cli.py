@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load(args.config)
     except ConfigError as error:
-        print(f"mailbaton: the config cannot be used ({args.config}):", file=sys.stderr)
+        shown = args.config or "''"
+        print(f"mailbaton: the config cannot be used ({shown}):", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR

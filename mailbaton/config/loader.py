@@ -42,18 +42,34 @@ class ConfigError(Exception):
 
 
 def load(path: Path | str, environ: Mapping[str, str] | None = None) -> Settings:
+    if not str(path):
+        # Path("") is ".", a directory: name what was given, not the folder it became.
+        raise ConfigError(["-c '' names no file; pass -c PATH, the config file to use"])
     config_path = Path(path)
-    try:
-        with config_path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(
-            [f"{config_path}: no such file; copy config.toml from the project or pass -c PATH"]
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([f"{config_path}: not valid TOML: {error}"]) from None
+    data = _read(config_path)
     base = config_path.resolve().parent
     return from_dict(data, base=base, source=config_path, environ=environ)
+
+
+def _read(config_path: Path) -> dict[str, Any]:
+    """The file's tables; whatever keeps them from being read is one problem, no traceback."""
+    try:
+        with config_path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        problem = "no such file; copy config.toml from the project or pass -c PATH"
+    except IsADirectoryError:
+        problem = "is a directory, not a file; pass -c PATH naming the config file in it"
+    except PermissionError:
+        problem = "cannot be read (permission denied); the user mailbaton runs as needs read access"
+    except OSError as error:
+        problem = f"cannot be read: {error.strerror or type(error).__name__}"
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text (byte {error.start} is 0x{error.object[error.start]:02x}); "
+        problem += "save it as UTF-8, the encoding TOML requires"
+    except tomllib.TOMLDecodeError as error:
+        problem = f"not valid TOML: {error}"
+    raise ConfigError([f"{config_path}: {problem}"])
 
 
 def from_dict(
