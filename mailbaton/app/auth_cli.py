@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 
 from mailbaton.clock import utcnow
@@ -10,6 +11,7 @@ from mailbaton.config import Settings
 from mailbaton.transport.oauth2.token import SignInProblem
 
 EXIT_OK, EXIT_ERROR = 0, 1
+NO_OAUTH2 = 'no mailbox or SMTP server signs in with OAuth2 (auth = "password" everywhere)'
 
 GOOGLE_LOGIN = """\
 Google does not allow the mail scope in its device-code flow, so for a person's Gmail
@@ -61,35 +63,46 @@ def check_lines(settings: Settings) -> tuple[list[str], bool]:
 
 
 def auth_command(args: argparse.Namespace, settings: Settings) -> int:
-    oauth2 = settings.oauth2
-    if oauth2.provider is None:
-        print("mailbaton: [oauth2] names no provider; see 'Signing in with OAuth2' in the README")
+    if not users(settings) and (args.action == "status" or settings.oauth2.provider is None):
+        # Passwords everywhere is a state, not an error; a login has nothing to sign in to.
+        if args.action == "status":
+            print(NO_OAUTH2 + ", so there is no token")
+            return EXIT_OK
+        _fail(
+            f'{NO_OAUTH2}, so there is nothing to log in; for OAuth2 set auth = "oauth2" in '
+            "[mailbox] (and [smtp]) and add [oauth2] with a provider; see 'Signing in with "
+            "OAuth2' in the README"
+        )
         return EXIT_ERROR
     if args.action == "login":
         return _login(settings)
     return _status(settings)
 
 
+def _fail(problem: str) -> None:
+    print(f"mailbaton: {problem}", file=sys.stderr)
+
+
 def _login(settings: Settings) -> int:
     oauth2 = settings.oauth2
     if oauth2.token_cache is None:
-        print(
-            "mailbaton: [oauth2] has no token_cache, so the app signs in by itself and there "
-            'is nothing to log in; add token_cache = "oauth2-token.json" for a person\'s mailbox'
+        _fail(
+            "[oauth2] has no token_cache, so the app signs in by itself and there is nothing "
+            'to log in; add token_cache = "oauth2-token.json" for a person\'s mailbox'
         )
         return EXIT_ERROR
     if oauth2.provider == "google":
-        print(GOOGLE_LOGIN.format(cache=oauth2.token_cache))
+        print(GOOGLE_LOGIN.format(cache=oauth2.token_cache), file=sys.stderr)
         return EXIT_ERROR
     if oauth2.provider != "microsoft":
-        print("mailbaton: provider = 'command' signs in through its command; nothing to do here")
+        _fail("provider = 'command' signs in through its command; nothing to do here")
         return EXIT_ERROR
     from mailbaton.transport.oauth2.microsoft import device_login
 
     try:
         who = device_login(oauth2, lambda message: print(message, flush=True))
     except SignInProblem as problem:
-        print(f"mailbaton: {problem}")
+        _fail(str(problem))
         return EXIT_ERROR
     print(f"signed in as {who}; the sign-in is kept in {oauth2.token_cache} (mode 0600)")
     return EXIT_OK
@@ -110,7 +123,7 @@ def _status(settings: Settings) -> int:
         try:
             who = saved_account(oauth2) if oauth2.provider == "microsoft" else None
         except SignInProblem as problem:
-            print(f"mailbaton: {problem}")
+            _fail(str(problem))
             return EXIT_ERROR
         changed = datetime.fromtimestamp(cache.stat().st_mtime, UTC)
         ago = _duration((utcnow() - changed).total_seconds())
