@@ -11,7 +11,7 @@ from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer, TemplateProblem, bare_id
 from mailbaton.outbound.desk import Desk, header_address
-from mailbaton.outbound.preview import sample_context
+from mailbaton.outbound.preview import SENT_NUMBER, sample_context
 from mailbaton.transport.base import TransportError
 from mailbaton.transport.smtp import SmtpSender
 
@@ -21,8 +21,9 @@ class SendTestProblem(Exception):
 
 
 def send_test(settings: Settings, name: str, to: str) -> str:
-    """Renders NAME with the preview's sample ticket and sends it to `to` straight away
-    (not through the outbox: it belongs to no ticket). Returns the line to print."""
+    """Renders NAME with the preview's sample ticket, numbered 0 so a reply to it matches no
+    ticket, and sends it to `to` straight away (not through the outbox: it belongs to no
+    ticket). Returns the line to print."""
     try:
         address = validate_email(to, check_deliverability=False).normalized
     except EmailNotValidError as error:
@@ -31,7 +32,7 @@ def send_test(settings: Settings, name: str, to: str) -> str:
     if name not in desk.composer.names():
         known = ", ".join(desk.composer.names())
         raise SendTestProblem(f"no template {name!r}; the templates are: {known}")
-    context = sample_context(name, settings)
+    context = sample_context(name, settings, SENT_NUMBER)
     try:
         # The mail as its files read now: a test of a broken edit says what is wrong,
         # where a real mail would quietly fall back to the last good version.

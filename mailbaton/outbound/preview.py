@@ -11,13 +11,17 @@ from mailbaton.outbound.context import mail_context
 from mailbaton.store.models import PENDING, StoredAttachment, Ticket
 
 CREATED = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+# The sample ticket's number: 42 on screen; 0 in a mail that is sent (`templates
+# send-test`), because numbering starts at 1 and reply lookup compares refs whole, so a
+# reply to a test mail names no ticket there is ("[MB-42]" was a real ticket's tag).
+PREVIEW_NUMBER, SENT_NUMBER = 42, 0
 
 
-def sample(settings: Settings) -> Ticket:
+def sample(settings: Settings, number: int = PREVIEW_NUMBER) -> Ticket:
     """A pending ticket never stored: what a template sees is what a real one would give."""
     domain = (settings.protocol.allowed_domains or ("example.com",))[0]
     ticket = Ticket(
-        ref=f"{settings.protocol.ticket_prefix}-42",
+        ref=f"{settings.protocol.ticket_prefix}-{number}",
         state=PENDING,
         title="Acme Corp - $50,000 contract ready to countersign",
         thrower=f"alice@{domain}",
@@ -41,19 +45,19 @@ def sample(settings: Settings) -> Ticket:
     return ticket
 
 
-def sample_context(name: str, settings: Settings) -> dict[str, Any]:
+def sample_context(name: str, settings: Settings, number: int = PREVIEW_NUMBER) -> dict[str, Any]:
     if name in ("alert", "recovery"):
         # About mailbaton itself, not a ticket: the health module's own context.
         from mailbaton.watch.alerts import sample_context as health_sample
 
         return health_sample(name, settings)
-    ticket = sample(settings)
+    ticket = sample(settings, number)
     if name == "cancelled":
         ticket.cancel_reason = "the customer signed the old version after all"
     # 1 h 12 min after opening: long enough that "elapsed" shows both units.
     context = mail_context(ticket, settings.mailbox.address, CREATED + timedelta(minutes=72))
     if name == "rejection":
-        context.update(_rejection_sample(settings))
+        context.update(_rejection_sample(settings, number))
     if name == "digest":
         from mailbaton.tickets.digest import sample_digest  # tickets builds on outbound
 
@@ -92,10 +96,11 @@ def ticket_sample(name: str, settings: Settings, ticket: Ticket, now: datetime) 
     return context
 
 
-def _rejection_sample(settings: Settings) -> dict[str, Any]:
+def _rejection_sample(settings: Settings, number: int) -> dict[str, Any]:
     domain = (settings.protocol.allowed_domains or ("example.com",))[0]
+    rejected = 7 if number == PREVIEW_NUMBER else number
     return {
-        "ref": f"{settings.protocol.ticket_prefix}-R7",
+        "ref": f"{settings.protocol.ticket_prefix}-R{rejected}",
         "title": "Acme contract",
         "thrower_name": "Alice",
         "reasons": [
