@@ -323,6 +323,12 @@ def ingest_command(args: argparse.Namespace, settings: Settings, db: Database) -
     except OSError as error:
         print(f"mailbaton: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_ERROR
+    if pipe.taken is not None and not pipe.taken[0].strip():
+        # Not a message without a sender: nothing came at all (a wrong pipe, a test run).
+        pipe.stream.close()
+        print(f"mailbaton: nothing to read: {args.file or 'standard input'} is empty",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_ERROR
     box = ingested_by(settings, args.mailbox, pipe.head())
     desk = desk_for(settings).reading(box.address)
     now = utcnow()
