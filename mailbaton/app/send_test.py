@@ -7,6 +7,7 @@ from email.policy import SMTP
 
 from email_validator import EmailNotValidError, validate_email
 
+from mailbaton.app.templates_cli import no_template
 from mailbaton.clock import utcnow
 from mailbaton.config import Settings
 from mailbaton.outbound.compose import Composer, TemplateProblem, bare_id
@@ -29,9 +30,8 @@ def send_test(settings: Settings, name: str, to: str) -> str:
     except EmailNotValidError as error:
         raise SendTestProblem(f"--to {to!r} is not an address: {error}") from None
     desk = Desk(settings, Composer(settings.templates_dir, settings.escalation.timezone))
-    if name not in desk.composer.names():
-        known = ", ".join(desk.composer.names())
-        raise SendTestProblem(f"no template {name!r}; the templates are: {known}")
+    if name not in desk.composer.names():  # the CLI says so first, as a usage error
+        raise SendTestProblem(no_template(name, desk.composer))
     context = sample_context(name, settings, SENT_NUMBER)
     try:
         # The mail as its files read now: a test of a broken edit says what is wrong,

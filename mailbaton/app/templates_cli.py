@@ -38,8 +38,16 @@ def composer_for(settings: Settings) -> Composer:
     return Composer(settings.templates_dir, settings.escalation.timezone)
 
 
+def no_template(name: str, composer: Composer) -> str:
+    """An unknown NAME, for `preview` and `send-test` alike: a usage error (exit 2)."""
+    return f"no template {name!r}; the templates are: {', '.join(composer.names())}"
+
+
 def templates_command(args: argparse.Namespace, settings: Settings) -> int:
     composer = composer_for(settings)
+    if args.action in ("preview", "send-test") and args.name not in composer.names():
+        print(f"mailbaton: {no_template(args.name, composer)}", file=sys.stderr)
+        return EXIT_USAGE
     if args.action == "list":
         for name in composer.names():
             html = " (+ html)" if composer.has_html(name) else ""
@@ -73,13 +81,6 @@ def templates_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def preview_command(args: argparse.Namespace, settings: Settings, composer: Composer) -> int:
-    if args.name not in composer.names():
-        print(
-            f"mailbaton: no template {args.name!r}; the templates are: "
-            + ", ".join(composer.names()),
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     if args.ticket:
         return preview_ticket(args, settings, composer)
     return show(args, composer, sample_context(args.name, settings))

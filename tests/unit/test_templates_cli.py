@@ -86,8 +86,12 @@ def test_check_passes_an_admin_folder_of_good_edits(config: Path, folder: Path) 
     )
 
 
-def test_preview_of_an_unknown_name_is_a_usage_error_listing_the_names(config: Path) -> None:
-    code, out, err = run(config, "templates", "preview", "nosuch")
+@pytest.mark.parametrize("action", [["preview"], ["send-test", "--to", "jane@example.com"]])
+def test_an_unknown_name_is_a_usage_error_listing_the_names(
+    config: Path, action: list[str]
+) -> None:
+    # send-test said the same with exit 1: a mistyped NAME is a usage error in both.
+    code, out, err = run(config, "templates", action[0], "nosuch", *action[1:])
     assert code == 2 and out == ""
     said = re.fullmatch(r"mailbaton: no template 'nosuch'; the templates are: (.*)\n", err)
     assert said is not None, err
