@@ -74,6 +74,7 @@ def sample_context(name: str, settings: Settings, number: int = PREVIEW_NUMBER) 
         manager_name="Maria Lopez",
         note="Got it, I'll chase Jane today.",
         handed_to=None,
+        handed_from=None,
         announce_at=ticket.next_escalation_at or ticket.deadline,
     )
     return context
@@ -135,6 +136,10 @@ def sample_variants(name: str, settings: Settings) -> dict[str, dict[str, Any]]:
     if name == "request":
         handed_by = {"manager_name": "Maria Lopez", "catcher_name": "Bob Stone"}
         variants["handed_on"] = {**base, "handed_by": handed_by}
+    if name == "manager_note":
+        moved = {**base["ticket"], "catcher_name": "Bob Stone", "catcher_first": "Bob"}
+        handed = {"handed_to": "Bob Stone", "handed_from": "Jane Doe", "ticket": moved}
+        variants["handed_on"] = {**base, **handed, "note": "Bob, please handle this one."}
     if name == "confirmed":
         variants["refuse"] = {**base, "verdict": "refuse"}
     return variants

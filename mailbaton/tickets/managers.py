@@ -39,8 +39,10 @@ def from_manager(turn: Turn, ticket: Ticket, text: str) -> Change:
     assert turn.mail is not None and turn.mail.from_ is not None
     manager = named(turn.session, turn.mail.from_)
     note = text.strip()[:NOTE_LENGTH]
-    first = note.splitlines()[0][:200] if note else "(no words)"
-    steps: tuple[Step, ...] = (Note("manager note", f"from {manager.addr}: {first}"),)
+    # SPEC 5: the manager's words are recorded, all of them (a Catcher: line often comes
+    # first, the words that say why after it), on one line.
+    said = " ".join(note.split())[:NOTE_LENGTH] or "(no words)"
+    steps: tuple[Step, ...] = (Note("manager note", f"from {manager.addr}: {said}"),)
     # Anywhere in a manager's new text (they write prose first): "Catcher: Bob <bob@...>".
     value = catcher_value(line.strip() for line in note.splitlines())
     if value and ticket.state in (PENDING, REFUSED):
@@ -65,11 +67,12 @@ def _pass_on(
 ) -> tuple[Notice, ...]:
     """`manager_note` to the thrower (in their handoff's thread) and to the catcher (in the
     request's), unless the manager is one of them. `catcher_view`: the ticket as the
-    catcher knew it, when it is being handed on from them."""
+    catcher knew it, when it is being handed on from them (`handed_from` is their name)."""
     extra = {
         "manager_name": person_name(manager.name, manager.addr),
         "note": note,
         "handed_to": handed_to,
+        "handed_from": catcher_view["catcher_name"] if catcher_view else None,
     }
     notices = [to_thrower(ticket, "manager_note", extra=extra)]
     if ticket.catcher:

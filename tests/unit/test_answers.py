@@ -353,7 +353,31 @@ def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> No
     # Jane is told by the manager's note, greeted as Jane, not as Bob.
     to_jane = next(s for s in bench.outbox("manager_note") if s.to == [JANE_ADDR])
     assert "Bob" not in to_jane.text.splitlines()[0]
+    # Both hear the ticket moved from Jane to Bob, not that nothing changed.
+    for note in bench.outbox("manager_note"):
+        html = note.message.get_body(("html",))
+        assert html is not None
+        for text in (note.text, str(html.get_content())):
+            assert "Sam Head handed " + ref + " from Jane Doe to Bob Roe" in text
+            assert "Nothing else changed" not in text
+    # The manager's words are on the timeline, not only the Catcher: line.
+    said = "from sales-head@example.com: Jane is away. Catcher: Bob Roe <bob@example.com>"
+    assert ("manager note", said) in bench.ticket(ref)["events"]
     assert catcher_says(bench, "got it", sender=BOB) == f"{ref} accepted by bob@example.com"
+
+
+def test_a_manager_s_words_after_the_catcher_line_are_on_the_timeline(bench: Bench) -> None:
+    ref = opened(bench)
+    bench.sweep(timedelta(hours=4))
+    manager_says(bench, "Catcher: Bob Roe <bob@example.com>\nBob, please handle this one.")
+    notes = [d for k, d in bench.ticket(ref)["events"] if k == "manager note"]
+    assert notes == [
+        "from sales-head@example.com: Catcher: Bob Roe <bob@example.com> "
+        "Bob, please handle this one."
+    ]
+    to_alice = next(s for s in bench.outbox("manager_note") if s.to == [ALICE_ADDR])
+    assert "Bob, please handle this one." in to_alice.text
+    assert "now waits for Bob Roe to reply GOT IT, and it stays in Alice's name" in to_alice.text
 
 
 def test_a_manager_cannot_hand_to_a_team_address(bench: Bench) -> None:
