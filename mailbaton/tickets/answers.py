@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -50,12 +51,12 @@ def handle_reply(turn: Turn, ticket: Ticket) -> Change:
             return accept(turn, ticket, words)
         if said is Said.REFUSE:
             return refuse(turn, ticket, verdict.reason)
-        return unclear(turn, ticket, words)
+        return unclear(turn, ticket, words, verdict.new_text)
     if sender == ticket.thrower:
         return _from_thrower(turn, ticket, said, verdict.new_text, words)
     if is_manager(ticket, sender, turn.desk.settings):
         return from_manager(turn, ticket, verdict.new_text)
-    return not_catcher(turn, ticket, sender, words)
+    return not_catcher(turn, ticket, sender, words, verdict.new_text)
 
 
 def _from_thrower(turn: Turn, ticket: Ticket, said: Said, text: str, words: str) -> Change:
@@ -139,18 +140,27 @@ def all_clear(turn: Turn, ticket: Ticket) -> tuple[Step, ...]:
     return (*mail, *told)
 
 
-def unclear(turn: Turn, ticket: Ticket, words: str) -> Change:
+def said_once(kind: str, who: str | None, ticket: Ticket, text: str) -> str:
+    """The dedupe key of an answer to a reply that changed nothing: one a day per person,
+    ticket and new text (case and spacing aside). A person who writes something new is
+    answered; an auto-responder that does not say so, repeating itself, is not."""
+    said = " ".join(text.lower().split())
+    digest = hashlib.sha256(said.encode()).hexdigest()[:12]
+    return f"{kind}:{who}:{ticket.ref}:{digest}"
+
+
+def unclear(turn: Turn, ticket: Ticket, words: str, text: str = "") -> Change:
     steps: tuple[Step, ...] = (
         Note("reply ignored", f"unclear answer from {ticket.catcher}: {words}"),
-        *back(turn, "unclear", dedupe_key=f"unclear:{ticket.catcher}:{ticket.ref}"),
+        *back(turn, "unclear", dedupe_key=said_once("unclear", ticket.catcher, ticket, text)),
     )
     return Change(f"{ticket.ref}: unclear reply; asked again", steps=steps)
 
 
-def not_catcher(turn: Turn, ticket: Ticket, sender: str, words: str) -> Change:
+def not_catcher(turn: Turn, ticket: Ticket, sender: str, words: str, text: str = "") -> Change:
     steps: tuple[Step, ...] = (
         Note("reply ignored", f"from {sender}, who is not the catcher: {words}"),
-        *back(turn, "not_catcher", dedupe_key=f"not_catcher:{sender}:{ticket.ref}"),
+        *back(turn, "not_catcher", dedupe_key=said_once("not_catcher", sender, ticket, text)),
     )
     return Change(f"{ticket.ref}: {sender} is not the catcher; told so", steps=steps)
 

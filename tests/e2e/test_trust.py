@@ -98,13 +98,19 @@ def test_every_handoff_gets_its_own_rejection_up_to_the_hourly_ceiling(
         baton.close()
 
 
-def test_unclear_is_answered_once_a_day(baton: Baton) -> None:
+def test_unclear_is_answered_once_a_day_per_text(baton: Baton) -> None:
     request = open_one(baton)
+    # An auto-responder that does not say so, repeating itself: answered once.
     for _ in range(3):
         baton.server.deliver(mails.reply(request, "What is this?"))
     baton.run_pass(T0 + timedelta(minutes=1))
     unclear = baton.saying("jane@example.com", "did not say whether you take it")
     assert len(unclear) == 1
+    # A person who writes something new the same day is answered again.
+    baton.server.deliver(mails.reply(request, "Which contract do you mean?"))
+    baton.run_pass(T0 + timedelta(minutes=2))
+    unclear = baton.saying("jane@example.com", "did not say whether you take it")
+    assert len(unclear) == 2
 
 
 def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(

@@ -155,7 +155,7 @@ def test_the_thrower_chatting_is_a_note_without_mail(bench: Bench) -> None:
     assert ("note", f"from {ALICE_ADDR}: Thanks a lot!") in bench.ticket(ref)["events"]
 
 
-def test_not_the_catcher_is_told_once_a_day(bench: Bench) -> None:
+def test_not_the_catcher_is_told_once_a_day_for_the_same_words(bench: Bench) -> None:
     ref = opened(bench)
     for _ in range(2):
         reason = catcher_says(bench, "GOT IT", sender=BOB)
@@ -163,20 +163,28 @@ def test_not_the_catcher_is_told_once_a_day(bench: Bench) -> None:
     assert bench.ticket(ref)["state"] == "pending"
     assert [s.to for s in bench.outbox("not_catcher")] == [["bob@example.com"]]
     assert ("mail not sent", "not_catcher: already sent today") in bench.ticket(ref)["events"]
+    # Other words from Bob, the same day, are answered: he is a person, not a loop.
+    catcher_says(bench, "Sorry, I meant: I can help Jane with it", sender=BOB)
+    assert len(bench.outbox("not_catcher")) == 2
     # A day later the same confusion is answered again.
     request = bench.outbox("request")[-1].message
     bench.deliver(
         mails.reply(request, "GOT IT", sender=BOB), bench.now + timedelta(days=1, minutes=1)
     )
-    assert len(bench.outbox("not_catcher")) == 2
+    assert len(bench.outbox("not_catcher")) == 3
 
 
-def test_an_unclear_answer_is_asked_again_once_a_day(bench: Bench) -> None:
+def test_an_unclear_answer_is_asked_again_unless_it_repeats_itself(bench: Bench) -> None:
     ref = opened(bench)
     assert catcher_says(bench, "Let me check with finance") == f"{ref}: unclear reply; asked again"
+    # Something new from a person is answered the same day...
     catcher_says(bench, "Still checking")
+    assert [s.to for s in bench.outbox("unclear")] == [[JANE_ADDR], [JANE_ADDR]]
+    # ...the same words again (an auto-responder that does not say so) are not.
+    catcher_says(bench, "  still   CHECKING ")
+    assert len(bench.outbox("unclear")) == 2
+    assert ("mail not sent", "unclear: already sent today") in bench.ticket(ref)["events"]
     assert bench.ticket(ref)["state"] == "pending"
-    assert [s.to for s in bench.outbox("unclear")] == [[JANE_ADDR]]
 
 
 def test_an_escalated_ticket_accepted_sends_the_all_clear(bench: Bench) -> None:
