@@ -136,6 +136,10 @@ def sample_variants(name: str, settings: Settings) -> dict[str, dict[str, Any]]:
     if name == "request":
         handed_by = {"manager_name": "Maria Lopez", "catcher_name": "Bob Stone"}
         variants["handed_on"] = {**base, "handed_by": handed_by}
+    if name == "cancelled":
+        variants["handed_on"] = {**base, "handed_to": "Bob Stone"}
+    if name == "unclear":
+        variants["thrower"] = {**base, "thrower_asked": "Due: Friday"}
     if name == "manager_note":
         moved = {**base["ticket"], "catcher_name": "Bob Stone", "catcher_first": "Bob"}
         handed = {"handed_to": "Bob Stone", "handed_from": "Jane Doe", "ticket": moved}

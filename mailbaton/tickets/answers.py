@@ -7,13 +7,16 @@ import json
 from typing import Any
 
 from mailbaton.classify.cancelling import cancel_reason
-from mailbaton.classify.verdicts import catcher_line, read_verdict
-from mailbaton.mail.records import ParsedMail
+from mailbaton.classify.handoff import FIELD_ALIASES, read_fields
+from mailbaton.classify.verdicts import catcher_line, catcher_value, read_verdict
+from mailbaton.mail.records import Address, ParsedMail
 from mailbaton.outbound.announce import Announce
+from mailbaton.outbound.context import ticket_context
 from mailbaton.outbound.desk import header_address
 from mailbaton.outbound.notices import Notice, answer
 from mailbaton.outbound.outbox import sent_texts
-from mailbaton.store.models import PENDING, Ticket
+from mailbaton.outbound.people import person_name
+from mailbaton.store.models import PENDING, REFUSED, Ticket
 from mailbaton.tickets.addressing import (
     all_clear_to,
     catcher_address,
@@ -21,11 +24,14 @@ from mailbaton.tickets.addressing import (
     to_thrower,
 )
 from mailbaton.tickets.handover import handover_refused, new_catcher, previous_catcher
-from mailbaton.tickets.lookup import first_message_id, last_message_id
+from mailbaton.tickets.lookup import first_message_id, last_message_id, request_reached
 from mailbaton.tickets.managers import from_manager, is_manager
 from mailbaton.tickets.people import seen_name
 from mailbaton.tickets.states import Move, Said, allowed
 from mailbaton.tickets.turn import Change, Note, Step, Turn
+
+# The handoff's fields: a thrower writing one on a waiting ticket expects it to change.
+HANDOFF_FIELDS = frozenset(FIELD_ALIASES.values())
 
 
 def first_line(text: str) -> str:
@@ -60,14 +66,42 @@ def handle_reply(turn: Turn, ticket: Ticket) -> Change:
 
 
 def _from_thrower(turn: Turn, ticket: Ticket, said: Said, text: str, words: str) -> Change:
-    new_catcher = catcher_line(text)
-    if new_catcher and allowed(ticket.state, Move.REROUTE):
+    # Anywhere in the new text, as for a manager: people write a line of prose first.
+    new_catcher = catcher_line(text) or catcher_value(line.strip() for line in text.splitlines())
+    if new_catcher and ticket.state in (PENDING, REFUSED):
         return reroute(turn, ticket, new_catcher)
     if said is Said.CANCEL and allowed(ticket.state, Move.CANCEL):
         return cancel(turn, ticket, words, cancel_reason(text))
     if said is Said.CANCEL or (ticket.state != PENDING and new_catcher):
         return not_pending(turn, ticket, words)
+    asked = _not_acted_on(said, text, words) if ticket.state == PENDING else None
+    if asked:
+        return thrower_unclear(turn, ticket, asked, text)
     return note(ticket, words)
+
+
+def _not_acted_on(said: Said, text: str, words: str) -> str | None:
+    """An instruction in the thrower's reply that nothing acts on: a handoff field they may
+    think changes the ticket ("Due: Friday"), or a REFUSE only the catcher can give. A thrower
+    who hears nothing believes it was done. "Got it, thanks" to a receipt is a thank-you."""
+    fields = [(n, v) for n, v in read_fields(text) if n in HANDOFF_FIELDS]
+    if fields:
+        name, value = fields[0]
+        return f"{name.capitalize()}: {value}".strip()
+    return words if said is Said.REFUSE else None
+
+
+def thrower_unclear(turn: Turn, ticket: Ticket, asked: str, text: str) -> Change:
+    steps: tuple[Step, ...] = (
+        Note("reply ignored", f"from the thrower {ticket.thrower}, not acted on: {asked}"),
+        *back(
+            turn,
+            "unclear",
+            extra={"thrower_asked": asked},
+            dedupe_key=said_once("unclear", ticket.thrower, ticket, text),
+        ),
+    )
+    return Change(f"{ticket.ref}: the thrower's reply changed nothing; told so", steps=steps)
 
 
 def _mail(turn: Turn) -> ParsedMail:
@@ -180,19 +214,37 @@ def note(ticket: Ticket, words: str) -> Change:
 
 
 def reroute(turn: Turn, ticket: Ticket, value: str) -> Change:
-    """The thrower names a new catcher after a refusal: a fresh request goes out, telling
-    the new catcher who refused before and why."""
+    """The thrower names a new catcher, after a refusal or while it waits (the request
+    bounced, or it should go elsewhere): a fresh request goes out, telling the new catcher
+    who refused before and why; one who had the request and never refused hears it moved."""
     mail = _mail(turn)
     catcher, problems = new_catcher(turn, ticket, value)
     if catcher is None:
         return handover_refused(turn, ticket, value, problems)
-    extra = {"previous": previous_catcher(ticket)}
-    steps = (
+    refused = ticket.state == REFUSED
+    # `previous` says the one before refused: true only if they did.
+    extra = {"previous": previous_catcher(ticket)} if refused else {}
+    steps: tuple[Step, ...] = (
         Note("re-routed", f"from {ticket.catcher} to {catcher.addr}"),
         *request_and_receipt(
             ticket, mail, catcher=header_address(catcher.name, catcher.addr), extra=extra
         ),
+        *(() if refused else handed_away(turn, ticket, catcher)),
     )
     return Change(
-        f"{ticket.ref} re-routed to {catcher.addr}", Move.REROUTE, catcher=catcher, steps=steps
+        f"{ticket.ref} re-routed to {catcher.addr}",
+        Move.REROUTE if refused else Move.REASSIGN,
+        catcher=catcher,
+        steps=steps,
     )
+
+
+def handed_away(turn: Turn, ticket: Ticket, catcher: Address) -> tuple[Notice, ...]:
+    """The catcher who was waiting with the request learns it went to someone else
+    (`cancelled`, with `handed_to`), greeted from a copy taken before the move; not one
+    whose request came back: they never had it."""
+    request = request_reached(turn.session, ticket)
+    if request is None:
+        return ()
+    extra = {"ticket": ticket_context(ticket), "handed_to": person_name(catcher.name, catcher.addr)}
+    return (Notice("cancelled", (catcher_address(ticket),), in_reply_to=request, extra=extra),)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailbaton.classify.records import ReplyHints
-from mailbaton.store.models import REJECTED, Outbox, Ticket
+from mailbaton.outbound.outbox import MailState
+from mailbaton.store.models import REJECTED, Event, Outbox, Ticket
 
 
 def find_by_hints(session: Session, hints: ReplyHints) -> Ticket | None:
@@ -60,3 +63,30 @@ def first_message_id(session: Session, ticket: Ticket, kind: str) -> str | None:
         .where(Outbox.ticket_id == ticket.id, Outbox.kind == kind)
         .order_by(Outbox.id)
     ).first()
+
+
+def request_reached(session: Session, ticket: Ticket) -> str | None:
+    """The Message-ID of the newest request to the ticket's catcher if it may have reached
+    them: None if they were never sent one, or it came back (a bounce, or our SMTP server
+    refused it for good). Only someone who has the request needs to hear it went elsewhere."""
+    catcher = (ticket.catcher or "").lower()
+    row = session.scalars(
+        select(Outbox)
+        .where(Outbox.ticket_id == ticket.id, Outbox.kind == "request")
+        .order_by(Outbox.id.desc())
+    ).first()
+    if row is None or row.state == MailState.PARKED:
+        return None
+    recipients = [r.lower() for r in json.loads(row.rcpt_json)]
+    if catcher not in recipients:
+        return None
+    # tickets.bounces writes this line for a returned request: "request to ADDR: why".
+    returned = session.scalars(
+        select(Event.id).where(
+            Event.ticket_id == ticket.id,
+            Event.kind == "undeliverable",
+            Event.at >= row.created_at,
+            Event.detail.startswith(f"request to {', '.join(json.loads(row.rcpt_json))}:"),
+        )
+    ).first()
+    return None if returned is not None else row.message_id

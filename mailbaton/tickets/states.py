@@ -26,7 +26,7 @@ class Move(StrEnum):
     REFUSE = "refuse"  # the catcher: REFUSE: reason
     CANCEL = "cancel"  # the thrower: CANCEL
     REROUTE = "reroute"  # the thrower (or a manager), after a refusal: Catcher: someone else
-    REASSIGN = "reassign"  # a manager, while it waits: Catcher: someone else
+    REASSIGN = "reassign"  # the thrower or a manager, while it waits: Catcher: someone else
 
 
 class Said(StrEnum):
