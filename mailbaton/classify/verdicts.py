@@ -50,10 +50,14 @@ _CANCEL = re.compile(
 _REFUSE = re.compile(r"\b(?:refus(?:e|ed|es|ing)|reject(?:ed|s|ing)?)\b", re.I)
 # "I can't refuse", "not rejecting" are not refusals.
 _NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever|\bcannot)(?:\s+\w+){0,2}\s*$", re.I)
-# "I refuse this one: reason" - the object of the verb is not the reason.
+_THING = r"(?:\s+(?:one|ticket|handoff|task|request|baton))"
+_SEPARATORS = r"[\s:\-–—,.;!]*"
+# "I refuse this one: reason" - the object of the verb is not the reason; nor is it after
+# the colon, "REFUSE: this one. Busy until Friday", when a stop ends it ("REFUSE: it is
+# too late" is a reason).
 _REASON_LEAD = re.compile(
-    r"^(?:(?:this|that|it|the)(?:\s+(?:one|ticket|handoff|task|request|baton))?(?![\w'’]))?"
-    r"[\s:\-–—,.;!]*",
+    rf"^(?:(?:this|that|it|the){_THING}?(?![\w'’]))?{_SEPARATORS}"
+    rf"(?:(?:(?:this|that|it){_THING}?|the{_THING})(?=\s*(?:[:\-–—,.;!]|$)){_SEPARATORS})?",
     re.I,
 )
 # A closing that ends a reason written over several paragraphs: "Thanks,", "Viele Grüße".

@@ -514,3 +514,23 @@ def test_long_and_pathological_input_is_fast() -> None:
     started = time.perf_counter()
     assert verdict_from_text(new_text(body, "<div>" * 5000)).kind == "accept"
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "REFUSE: this one. Busy with the audit until Friday.",
+            "Busy with the audit until Friday.",
+        ),
+        ("REFUSE: This ticket - wrong person for it", "wrong person for it"),
+        ("Refused - that one, I'm off next week", "I'm off next week"),
+        ("REFUSE: this one\nBusy all week", "Busy all week"),
+        ("REFUSE: it is too late for me", "it is too late for me"),
+        ("REFUSE: the client is not mine", "the client is not mine"),
+        ("REFUSE: That's Bob's account", "That's Bob's account"),
+    ],
+)
+def test_a_refusals_object_after_the_colon_is_not_its_reason(text: str, reason: str) -> None:
+    verdict = verdict_from_text(text)
+    assert (verdict.kind, verdict.reason) == ("refuse", reason)
