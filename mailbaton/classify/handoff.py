@@ -16,6 +16,7 @@ __all__ = [
     "Rejection",
     "read_fields",
     "read_handoff",
+    "says_no",
     "split_body",
     "too_large",
 ]
@@ -35,7 +36,14 @@ _FIELD_LINE = re.compile(r"^\s*[*_]*([A-Za-z][A-Za-z0-9 ?'/-]{0,40}?)[*_]*\s*:[*
 _HANDOFF_PREFIX = re.compile(r"^\s*handoff\s*:\s*", re.IGNORECASE)
 # Enough for any note a person writes, and for a forwarded mail or two beneath it.
 MESSAGE_LIMIT = 20_000
-_NO = {"no", "n", "false", "nein", "non", "0", "not attached", "no, not attached"}
+# The word an `Attached:` answer opens with says no: "No, will send later", "Not yet",
+# "Nein, kommt später", "pas encore". Any other answer is a yes, as it always was.
+_NO_WORDS = frozenset(
+    "no n nope nah none nothing not false 0 nein nö nee nicht kein keine keins "
+    "non pas aucun aucune rien".split()
+)
+_NO_PAIRS = frozenset({"noch nicht", "still not", "not yet"})
+_WORD = re.compile(r"[^\s,.;:!?()\[\]*_\"'„“”«»–—-]+")
 
 
 def read_fields(text: str) -> list[tuple[str, str]]:
@@ -75,6 +83,12 @@ def _tidy(lines: list[str]) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+def says_no(answer: str) -> bool:
+    """Does an `Attached:` answer say the file is not attached? Read by its first words."""
+    words = _WORD.findall(answer.lower(), 0, 200)[:2]
+    return bool(words) and (words[0] in _NO_WORDS or " ".join(words) in _NO_PAIRS)
 
 
 def _catcher(
@@ -117,7 +131,7 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
     title = kept.get("title") or subject or "(no title)"
     reasons: list[Reason] = []
     catcher = _catcher(catcher_values, thrower, settings, reasons)
-    if any(v.strip().lower().rstrip(".!") in _NO for v in attached_values):
+    if any(says_no(value) for value in attached_values):
         reasons.append(Reason("attached_no"))
     if not mail.attachments:
         reasons.append(Reason("no_attachment", {"inline_images": str(mail.inline_images)}))

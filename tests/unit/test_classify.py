@@ -9,6 +9,7 @@ import mails
 import pytest
 
 from mailbaton import classify
+from mailbaton.classify.handoff import says_no
 from mailbaton.config import Settings, from_dict
 from mailbaton.mail.parse import parse_message
 
@@ -199,3 +200,44 @@ def test_reply_hints_token_threading_and_tag(settings: Settings) -> None:
     assert "a@x" in hints.message_ids
     assert hints.refs == ("MB-7",)
     assert not classify.reply_hints(parse_message(mails.handoff()), settings)
+
+
+def decide(raw: bytes, settings: Settings) -> classify.NewHandoff | classify.Rejection:
+    return classify.read_handoff(parse_message(raw), settings)
+
+
+def codes(decision: classify.NewHandoff | classify.Rejection) -> list[str]:
+    return [r.code for r in decision.reasons] if isinstance(decision, classify.Rejection) else []
+
+
+# --- Attached: read by its first words ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "No, will send later",
+        "no - tomorrow",
+        "Not yet",
+        "nope",
+        "Nein, kommt später",
+        "non",
+        "not attached",
+        "No.",
+        "**No**",
+        "Noch nicht",
+        "pas encore",
+        "none",
+    ],
+)
+def test_an_attached_answer_that_opens_with_no_says_no(answer: str, settings: Settings) -> None:
+    assert says_no(answer)
+    assert "attached_no" in codes(decide(mails.handoff(attached=answer), settings))
+
+
+@pytest.mark.parametrize(
+    "answer", ["yes", "Yes (2 files)", "attached", "ja", "oui", "n/a", "see below", ""]
+)
+def test_other_attached_answers_stay_yes(answer: str, settings: Settings) -> None:
+    assert not says_no(answer)
+    assert isinstance(decide(mails.handoff(attached=answer), settings), classify.NewHandoff)
