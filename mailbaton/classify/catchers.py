@@ -11,7 +11,7 @@ from mailbaton.classify.screen import domain_allowed, ours
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address
 
-__all__ = ["ROLE_NAMES", "check_catcher", "is_group", "parse_catchers"]
+__all__ = ["ROLE_NAMES", "check_catcher", "is_group", "parse_catchers", "same_person"]
 
 # RFC 2142 mailbox names plus the role and team names people actually use.
 ROLE_NAMES = frozenset(
@@ -39,6 +39,16 @@ def parse_catchers(value: str) -> list[Address]:
         result.append(Address(name=name.strip(), addr=addr.strip().lower()))
     # "Jane Doe" with no address parses as an address "Jane Doe" and no name.
     return result
+
+
+def same_person(one: str, other: str) -> bool:
+    """One mailbox: case-insensitive, and jane+x@ is jane@ (a +tag reaches the same person)."""
+
+    def mailbox(address: str) -> tuple[str, str]:
+        local, _, domain = address.lower().rpartition("@")
+        return local.split("+", 1)[0], domain
+
+    return mailbox(one) == mailbox(other)
 
 
 def is_group(address: str, settings: Settings) -> str | None:
@@ -70,7 +80,7 @@ def check_catcher(catcher: Address, thrower: Address, settings: Settings) -> lis
     kind = is_group(catcher.addr, settings)
     if ours(catcher.addr, settings):
         reasons.append(Reason("catcher_shared", params))
-    elif catcher.addr == thrower.addr:
+    elif same_person(catcher.addr, thrower.addr):
         reasons.append(Reason("catcher_self", params))
     elif kind is not None:
         reasons.append(Reason(f"catcher_{kind}", params))

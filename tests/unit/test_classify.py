@@ -241,3 +241,25 @@ def test_an_attached_answer_that_opens_with_no_says_no(answer: str, settings: Se
 def test_other_attached_answers_stay_yes(answer: str, settings: Settings) -> None:
     assert not says_no(answer)
     assert isinstance(decide(mails.handoff(attached=answer), settings), classify.NewHandoff)
+
+
+# --- +tags on the thrower's own address --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sender", "catcher"),
+    [
+        ("erin+x@sales.example.com", "erin@sales.example.com"),
+        ("erin@sales.example.com", "Erin <ERIN+handoffs@sales.example.com>"),
+        ("Erin+a@Sales.Example.com", "erin+b@sales.example.com"),
+    ],
+)
+def test_the_thrower_under_a_plus_tag_is_still_the_thrower(
+    sender: str, catcher: str, settings: Settings
+) -> None:
+    assert "catcher_self" in codes(decide(mails.handoff(sender=sender, catcher=catcher), settings))
+
+
+def test_another_person_on_the_same_domain_is_not_the_thrower(settings: Settings) -> None:
+    raw = mails.handoff(sender="erin+x@sales.example.com", catcher="erik@sales.example.com")
+    assert isinstance(decide(raw, settings), classify.NewHandoff)
