@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from email.utils import getaddresses
 from fnmatch import fnmatchcase
 
@@ -11,7 +12,14 @@ from mailbaton.classify.screen import domain_allowed, ours
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address
 
-__all__ = ["ROLE_NAMES", "check_catcher", "is_group", "parse_catchers", "same_person"]
+__all__ = [
+    "ROLE_NAMES",
+    "check_catcher",
+    "distinct_catchers",
+    "is_group",
+    "parse_catchers",
+    "same_person",
+]
 
 # RFC 2142 mailbox names plus the role and team names people actually use.
 ROLE_NAMES = frozenset(
@@ -28,17 +36,78 @@ ROLE_NAMES = frozenset(
 _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
 # Outlook's plain text renders a link as "jane@example.com<jane@example.com>".
 _DOUBLED = re.compile(r"([^\s<>,;]+@[^\s<>,;]+)\s*<\1>", re.IGNORECASE)
+# A named link turned to text, followed by the address it already showed.
+_TWICE = re.compile(r"<([^<>]+)>\s*<\1>", re.IGNORECASE)
+_BRACKETED = re.compile(r"(.*?)<([^<>]*)>")
 
 
 def parse_catchers(value: str) -> list[Address]:
-    cleaned = _DOUBLED.sub(r"\1", _MAILTO.sub("", value))
-    result: list[Address] = []
-    for name, addr in getaddresses([cleaned]):
-        if not addr and not name:
+    """Every person the value names, each address once. What does not read as an address
+    is kept as written ("Jane Doe", "jane@@example..com"), so a rejection quotes the
+    thrower's own words back to them."""
+    cleaned = _TWICE.sub(r"<\1>", _DOUBLED.sub(r"\1", _MAILTO.sub("", value)))
+    named = (_one(item) for item in _items(cleaned))
+    return distinct_catchers(each for each in named if each.addr or each.name)
+
+
+def distinct_catchers(catchers: Iterable[Address]) -> list[Address]:
+    """Each address once (case-insensitive), where it was first named, with the first name
+    given to it: "Catcher: Jane <jane@x>" and "Receiver: JANE@x" name one person."""
+    found: dict[str, Address] = {}
+    for catcher in catchers:
+        key = catcher.addr.lower()
+        if key not in found or (not found[key].name and catcher.name):
+            found[key] = catcher if key not in found else Address(catcher.name, found[key].addr)
+    return list(found.values())
+
+
+def _items(value: str) -> list[str]:
+    """The value split at commas and semicolons outside quotes, <...> and (...)."""
+    items: list[str] = []
+    current: list[str] = []
+    quoted = False
+    depth = 0
+    for char in value:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "<(":
+            depth += 1
+        elif not quoted and char in ">)":
+            depth = max(0, depth - 1)
+        elif not quoted and not depth and char in ",;":
+            items.append("".join(current))
+            current = []
             continue
-        result.append(Address(name=name.strip(), addr=addr.strip().lower()))
-    # "Jane Doe" with no address parses as an address "Jane Doe" and no name.
-    return result
+        current.append(char)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def _one(item: str) -> Address:
+    parsed = getaddresses([item])
+    if len(parsed) == 1:
+        name, addr = (part.strip() for part in parsed[0])
+        # getaddresses turns "Jane Doe" into "Jane" and "a@@b" into "@b"; trust it only
+        # when the address it found is one the thrower wrote.
+        if addr.count("@") == 1 and addr.lower() in item.lower():
+            # An Outlook mention shows "@Jane Doe": the name is Jane Doe.
+            return Address(name.lstrip("@ "), _lowered(addr))
+    bracketed = _BRACKETED.fullmatch(item)
+    if bracketed:
+        name = bracketed.group(1).strip(' "').lstrip("@ ")
+        return Address(name, _lowered(bracketed.group(2).strip()))
+    return Address("", item)
+
+
+def _lowered(addr: str) -> str:
+    """A valid address in lower case, for comparing; anything else as written, to quote."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(addr, check_deliverability=False)
+    except EmailNotValidError:
+        return addr
+    return addr.lower()
 
 
 def same_person(one: str, other: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mailbaton.classify.catchers import check_catcher, parse_catchers
+from mailbaton.classify.catchers import check_catcher, distinct_catchers, parse_catchers
 from mailbaton.classify.records import NewHandoff, Reason, Rejection
 from mailbaton.config import Settings
 from mailbaton.mail.records import Address, ParsedMail
@@ -95,7 +95,7 @@ def _catcher(
     values: list[str], thrower: Address, settings: Settings, reasons: list[Reason]
 ) -> Address | None:
     """The one catcher named, or None; every problem with the names goes into reasons."""
-    catchers = [c for value in values for c in parse_catchers(value)]
+    catchers = distinct_catchers(c for value in values for c in parse_catchers(value))
     if not catchers:
         reasons.append(Reason("no_catcher"))
         return None
@@ -137,7 +137,8 @@ def read_handoff(mail: ParsedMail, settings: Settings) -> NewHandoff | Rejection
         reasons.append(Reason("no_attachment", {"inline_images": str(mail.inline_images)}))
 
     if reasons or catcher is None:
-        catchers = tuple(c for value in catcher_values for c in parse_catchers(value))
+        named = (c for value in catcher_values for c in parse_catchers(value))
+        catchers = tuple(distinct_catchers(named))
         return Rejection(thrower, title, tuple(reasons), kept, catchers, message)
     return NewHandoff(
         thrower=thrower,
