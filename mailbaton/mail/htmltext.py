@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 __all__ = ["html_to_text"]
 
@@ -38,6 +39,8 @@ class _TextBuilder(HTMLParser):
         self._pre = 0
         # One entry per open <div>/<blockquote>: did it open a quote level?
         self._quote_stack: list[tuple[str, bool]] = []
+        # The open mailto: link: its address and the text shown for it so far.
+        self._mailto: tuple[str, list[str]] | None = None
 
     def _end_line(self, hard: bool) -> None:
         text = _INLINE_SPACES.sub(" ", "".join(self._parts)).strip()
@@ -66,6 +69,8 @@ class _TextBuilder(HTMLParser):
             return
         if tag == "br":
             self._end_line(hard=True)
+        elif tag == "a":
+            self._open_link(dict(attrs).get("href") or "")
         elif tag in _CELL_TAGS:
             self._add(" ")
         elif tag in _BLOCK_TAGS:
@@ -90,6 +95,8 @@ class _TextBuilder(HTMLParser):
         if tag == "br":
             # Browsers treat a stray </br> as <br>.
             self._end_line(hard=True)
+        elif tag == "a":
+            self._close_link()
         elif tag in _BLOCK_TAGS:
             self._end_line(hard=False)
             if tag == "pre":
@@ -98,6 +105,22 @@ class _TextBuilder(HTMLParser):
                 self._close_quote(tag)
         elif tag in _CELL_TAGS:
             self._add(" ")
+
+    def _open_link(self, href: str) -> None:
+        scheme, _, target = href.strip().partition(":")
+        address = unquote(target.partition("?")[0]).strip()
+        self._mailto = (address, []) if scheme.lower() == "mailto" and "@" in address else None
+
+    def _close_link(self) -> None:
+        """Outlook's mention and a named mailto: link show a name, not the address; keep
+        both ("Jane Doe <jane@example.com>"), or `Catcher:` would name nobody."""
+        if self._mailto is None:
+            return
+        address, shown = self._mailto
+        self._mailto = None
+        text = "".join(shown).strip()
+        if text and address.lower() not in text.lower():
+            self._add(f" <{address}>")
 
     def _close_quote(self, tag: str) -> None:
         # Tolerate sloppy nesting: close back to the nearest matching element.
@@ -115,6 +138,8 @@ class _TextBuilder(HTMLParser):
         if "\xa0" in data:
             self._saw_nbsp = True
             data = data.replace("\xa0", " ")
+        if self._mailto is not None:
+            self._mailto[1].append(data)
         if self._pre:
             chunks = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             for index, chunk in enumerate(chunks):

@@ -1,9 +1,12 @@
 """How a handoff's catcher is read: one person named twice is one catcher; what is not an
-address is quoted back as the thrower wrote it."""
+address is quoted back as the thrower wrote it; a mailto: link or Outlook mention in HTML
+names its address."""
 
 from __future__ import annotations
 
 from datetime import date
+from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
 
 import mails
@@ -11,6 +14,7 @@ import pytest
 
 from mailbaton import classify
 from mailbaton.config import Settings, from_dict
+from mailbaton.mail.htmltext import html_to_text
 from mailbaton.mail.parse import parse_message
 from mailbaton.outbound.compose import Composer
 from mailbaton.outbound.context import rejection_context
@@ -95,3 +99,39 @@ def test_a_name_without_address_still_gives_an_example_with_that_name(
     decision = decide(mails.handoff(catcher="Jane Doe"), settings)
     assert isinstance(decision, classify.Rejection)
     assert "Catcher: Jane Doe <jane.doe@example.com>" in rejection_text(decision, settings)
+
+
+def _html_only(html: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = mails.ALICE
+    message["To"] = "baton@example.com"
+    message["Subject"] = "Globex renewal"
+    message["Message-ID"] = make_msgid(domain="outlook.example.com")
+    message.set_content(html, subtype="html")
+    message.add_attachment(mails.PDF, maintype="application", subtype="pdf", filename="a.pdf")
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<a href="mailto:jane@example.com">Jane Doe</a>',
+        '<a href="mailto:jane@example.com" id="OWAAM123">@Jane Doe</a>',
+        '<a href="MAILTO:Jane%40Example.com?subject=hi">Jane Doe</a>',
+        '<a href="mailto:jane@example.com">Jane Doe</a> &lt;jane@example.com&gt;',
+    ],
+)
+def test_a_mailto_mention_in_html_names_its_address(link: str, settings: Settings) -> None:
+    html = (
+        f'<html><body><p class="MsoNormal">Catcher: {link}</p>'
+        '<p class="MsoNormal">Attached: yes</p></body></html>'
+    )
+    decision = decide(_html_only(html), settings)
+    assert isinstance(decision, classify.NewHandoff), codes(decision)
+    assert (decision.catcher.name, decision.catcher.addr) == ("Jane Doe", "jane@example.com")
+
+
+def test_a_link_showing_its_own_address_is_not_doubled() -> None:
+    html = 'Catcher: Jane &lt;<a href="mailto:jane@example.com">jane@example.com</a>&gt;'
+    assert html_to_text(html) == "Catcher: Jane <jane@example.com>"
+    assert html_to_text('<a href="https://example.com">Jane</a>') == "Jane"
