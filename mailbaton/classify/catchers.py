@@ -39,6 +39,7 @@ _DOUBLED = re.compile(r"([^\s<>,;]+@[^\s<>,;]+)\s*<\1>", re.IGNORECASE)
 # A named link turned to text, followed by the address it already showed.
 _TWICE = re.compile(r"<([^<>]+)>\s*<\1>", re.IGNORECASE)
 _BRACKETED = re.compile(r"(.*?)<([^<>]*)>")
+_LONE_WORD = re.compile(r"[^\s@<>\"]+")
 
 
 def parse_catchers(value: str) -> list[Address]:
@@ -46,7 +47,7 @@ def parse_catchers(value: str) -> list[Address]:
     is kept as written ("Jane Doe", "jane@@example..com"), so a rejection quotes the
     thrower's own words back to them."""
     cleaned = _TWICE.sub(r"<\1>", _DOUBLED.sub(r"\1", _MAILTO.sub("", value)))
-    named = (_one(item) for item in _items(cleaned))
+    named = (_one(item) for item in _surname_first(_items(cleaned)))
     return distinct_catchers(each for each in named if each.addr or each.name)
 
 
@@ -81,6 +82,25 @@ def _items(value: str) -> list[str]:
         current.append(char)
     items.append("".join(current))
     return [item.strip() for item in items if item.strip()]
+
+
+def _surname_first(items: list[str]) -> list[str]:
+    """Outlook's directory names read "Doe, Jane <jane@example.com>": a lone word before a
+    named address is that person's surname, not a second catcher (a word alone could never
+    be a catcher: it has no address)."""
+    joined: list[str] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        following = _BRACKETED.fullmatch(items[index + 1]) if index + 1 < len(items) else None
+        given = following.group(1).strip(' "') if following else ""
+        if following and _LONE_WORD.fullmatch(item) and given and "@" not in given:
+            joined.append(f"{given} {item} <{following.group(2)}>")
+            index += 2
+            continue
+        joined.append(item)
+        index += 1
+    return joined
 
 
 def _one(item: str) -> Address:

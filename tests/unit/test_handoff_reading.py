@@ -69,6 +69,17 @@ def test_the_same_address_named_twice_is_one_catcher(lines: list[str], settings:
     assert decision.catcher.name == "Jane Doe"
 
 
+@pytest.mark.parametrize(
+    "value", ["Doe, Jane <jane@example.com>", '"Doe, Jane" <jane@example.com>']
+)
+def test_a_directory_name_surname_first_is_one_catcher(value: str, settings: Settings) -> None:
+    # Outlook shows people from the company directory as "Doe, Jane <jane@example.com>".
+    body = f"Catcher: {value}\nAttached: yes\n"
+    decision = decide(mails.handoff(body=body), settings)
+    assert isinstance(decision, classify.NewHandoff), codes(decision)
+    assert decision.catcher.addr == "jane@example.com"
+
+
 def test_two_different_people_are_still_two_catchers(settings: Settings) -> None:
     body = "Catcher: jane@example.com\nReceiver: bob@example.com\nAttached: yes\n"
     assert codes(decide(mails.handoff(body=body), settings)) == ["several_catchers"]
