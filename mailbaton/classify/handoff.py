@@ -100,7 +100,8 @@ def _catcher(
         reasons.append(Reason("no_catcher"))
         return None
     if len(catchers) > 1:
-        names = ", ".join(c.addr or c.name for c in catchers)
+        # By the names the thrower gave; an address only where they gave none.
+        names = ", ".join(c.name or c.addr for c in catchers)
         reasons.append(Reason("several_catchers", {"catchers": names}))
         for each in catchers:
             reasons.extend(check_catcher(each, thrower, settings))

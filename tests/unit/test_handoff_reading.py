@@ -85,6 +85,13 @@ def test_two_different_people_are_still_two_catchers(settings: Settings) -> None
     assert codes(decide(mails.handoff(body=body), settings)) == ["several_catchers"]
 
 
+def test_two_catchers_are_named_by_the_names_given(settings: Settings) -> None:
+    body = "Catcher: Jane Doe <jane@example.com>, Kim <kim@example.com>, ops.lead@example.com\n"
+    rejection = decide(mails.handoff(body=body + "Attached: yes\n"), settings)
+    assert isinstance(rejection, classify.Rejection)
+    assert "is named (Jane Doe, Kim, ops.lead@example.com);" in rejection_text(rejection, settings)
+
+
 # --- the catcher quoted as written -------------------------------------------------
 
 
