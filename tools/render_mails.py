@@ -63,6 +63,9 @@ VARIANTS = {
     ("request", "due_past"),
     ("request", "handed_on"),
     ("confirmed", "refuse"),
+    ("cancelled", "handed_on"),
+    ("unclear", "thrower"),
+    ("manager_note", "handed_on"),
 }
 
 
@@ -80,7 +83,8 @@ def build(composer: Composer, name: str, context: dict[str, Any]) -> EmailMessag
         name,
         context,
         sender=SENDER,
-        to=TO.get(name, (ALICE,)),
+        # The unclear mail answers whoever wrote: the thrower's variant goes to Alice.
+        to=(ALICE,) if context.get("thrower_asked") else TO.get(name, (ALICE,)),
         now=CREATED + timedelta(minutes=72),
         ref=context.get("ref") or context["ticket"]["ref"],
         files=files if name == "request" else (),
