@@ -113,18 +113,24 @@ def test_unclear_is_answered_once_a_day_per_text(baton: Baton) -> None:
     assert len(unclear) == 2
 
 
-def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
-    mail_server: MailServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
-    fetched: list[int] = []
+@pytest.fixture
+def fetched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The UIDs fetched whole (a message over the size cap must never be)."""
+    uids: list[int] = []
     real_fetch = Inbox.fetch
 
-    def spy(self: Inbox, uids: list[int]) -> Iterator[tuple[int, bytes]]:
-        fetched.extend(uids)
-        return real_fetch(self, uids)
+    def spy(self: Inbox, wanted: list[int]) -> Iterator[tuple[int, bytes]]:
+        uids.extend(wanted)
+        return real_fetch(self, wanted)
 
     monkeypatch.setattr(Inbox, "fetch", spy)
+    return uids
+
+
+def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
+    mail_server: MailServer, tmp_path: Path, fetched: list[int]
+) -> None:
+    baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
     try:
         big = mails.handoff(files={"scan.pdf": b"%PDF" + b"x" * 300_000}, title="Huge")
         baton.server.deliver(big)
@@ -145,19 +151,11 @@ def test_a_handoff_over_the_size_cap_is_rejected_without_being_fetched(
 
 
 def test_a_got_it_sending_the_big_file_back_still_counts_and_is_read_only_in_part(
-    mail_server: MailServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mail_server: MailServer, tmp_path: Path, fetched: list[int]
 ) -> None:
     # Catchers reply with the file still attached; one over the cap is read in part (its
     # new text comes first), so the catcher is not told off as if they had sent a handoff.
     baton = make_baton(mail_server, tmp_path, protocol='max_message_size = "100KB"')
-    fetched: list[int] = []
-    real_fetch = Inbox.fetch
-
-    def spy(self: Inbox, uids: list[int]) -> Iterator[tuple[int, bytes]]:
-        fetched.extend(uids)
-        return real_fetch(self, uids)
-
-    monkeypatch.setattr(Inbox, "fetch", spy)
     try:
         request = open_one(baton)
         answer = message_from_bytes(mails.reply(request, "Got it, thanks!"), policy=default)

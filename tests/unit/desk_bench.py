@@ -13,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import mails
 import testdb
 
 from mailbaton.classify import decide
@@ -110,6 +111,12 @@ class Bench:
             result = apply(session, self.desk, decide(mail, self.settings), mail, at or self.now)
             ref = result.ticket.ref if result.ticket is not None else None
         return Delivered(result.outcome, result.reason, ref)
+
+    def open_one(self) -> str:
+        """A valid handoff (Alice to Jane, a file attached) opened: its ticket's ref."""
+        result = self.deliver(mails.handoff())
+        assert result.outcome == "processed" and result.ref is not None
+        return result.ref
 
     def sweep(self, after: timedelta) -> deadlines.SweepReport:
         return deadlines.sweep(self.db, self.desk, self.now + after)

@@ -27,12 +27,6 @@ def bench(tmp_path: Path) -> Bench:
     return Bench(tmp_path)
 
 
-def opened(bench: Bench) -> str:
-    result = bench.deliver(mails.handoff())
-    assert result.outcome == "processed" and result.ref is not None
-    return result.ref
-
-
 def catcher_says(
     bench: Bench, text: str, sender: str = mails.JANE, request_kind: str = "request"
 ) -> str:
@@ -48,7 +42,7 @@ def thrower_says(bench: Bench, text: str) -> str:
 def test_opening_sends_the_request_to_the_catcher_and_the_receipt_to_the_thrower(
     bench: Bench,
 ) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert [(s.kind, s.to) for s in bench.outbox()] == [
         ("request", [JANE_ADDR]),
         ("receipt", [ALICE_ADDR]),
@@ -63,7 +57,7 @@ def test_opening_sends_the_request_to_the_catcher_and_the_receipt_to_the_thrower
 
 
 def test_got_it_from_the_catcher_accepts_and_tells_the_thrower(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert catcher_says(bench, "GOT IT") == f"{ref} accepted by {JANE_ADDR}"
     ticket = bench.ticket(ref)
     assert ticket["state"] == "accepted" and ticket["accepted_at"] == bench.now
@@ -81,7 +75,7 @@ def test_got_it_from_the_catcher_accepts_and_tells_the_thrower(bench: Bench) -> 
 
 
 def test_refuse_records_the_reason_and_tells_the_thrower(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert catcher_says(bench, "REFUSE: no capacity this week") == f"{ref} refused by {JANE_ADDR}"
     ticket = bench.ticket(ref)
     assert (ticket["state"], ticket["refusal_reason"]) == ("refused", "no capacity this week")
@@ -94,7 +88,7 @@ def test_refuse_records_the_reason_and_tells_the_thrower(bench: Bench) -> None:
 
 
 def test_the_thrower_cancels_and_the_catcher_hears_in_the_request_thread(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert thrower_says(bench, "CANCEL") == f"{ref} cancelled by {ALICE_ADDR}"
     assert bench.ticket(ref)["state"] == "cancelled"
     cancelled = bench.outbox("cancelled")
@@ -104,7 +98,7 @@ def test_the_thrower_cancels_and_the_catcher_hears_in_the_request_thread(bench: 
 
 
 def test_a_refused_ticket_is_rerouted_to_a_new_catcher(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     catcher_says(bench, "REFUSE: ask Bob")
     later = bench.now + timedelta(hours=1)
     receipt = bench.outbox("receipt")[-1].message
@@ -127,7 +121,7 @@ def test_a_refused_ticket_is_rerouted_to_a_new_catcher(bench: Bench) -> None:
 
 
 def test_a_reroute_to_an_outside_address_is_refused(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     catcher_says(bench, "REFUSE: not mine")
     reason = thrower_says(bench, "Catcher: Eve <eve@elsewhere.org>")
     assert reason.startswith(f"{ref}: re-route refused: ")
@@ -138,7 +132,7 @@ def test_a_reroute_to_an_outside_address_is_refused(bench: Bench) -> None:
 
 
 def test_a_reply_on_a_closed_ticket_changes_nothing_and_says_so(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     catcher_says(bench, "GOT IT")
     assert catcher_says(bench, "REFUSE: changed my mind", request_kind="confirmed") == (
         f"{ref} is accepted; reply changed nothing"
@@ -148,7 +142,7 @@ def test_a_reply_on_a_closed_ticket_changes_nothing_and_says_so(bench: Bench) ->
 
 
 def test_the_thrower_chatting_is_a_note_without_mail(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     before = len(bench.outbox())
     assert thrower_says(bench, "Thanks a lot!") == f"{ref}: note from the thrower recorded"
     assert len(bench.outbox()) == before
@@ -156,7 +150,7 @@ def test_the_thrower_chatting_is_a_note_without_mail(bench: Bench) -> None:
 
 
 def test_not_the_catcher_is_told_once_a_day_for_the_same_words(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     for _ in range(2):
         reason = catcher_says(bench, "GOT IT", sender=BOB)
         assert reason == f"{ref}: bob@example.com is not the catcher; told so"
@@ -175,7 +169,7 @@ def test_not_the_catcher_is_told_once_a_day_for_the_same_words(bench: Bench) -> 
 
 
 def test_an_unclear_answer_is_asked_again_unless_it_repeats_itself(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert catcher_says(bench, "Let me check with finance") == f"{ref}: unclear reply; asked again"
     # Something new from a person is answered the same day...
     catcher_says(bench, "Still checking")
@@ -188,7 +182,7 @@ def test_an_unclear_answer_is_asked_again_unless_it_repeats_itself(bench: Bench)
 
 
 def test_an_escalated_ticket_accepted_sends_the_all_clear(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     assert bench.sweep(timedelta(hours=4)).escalated == 1
     later = bench.now + timedelta(hours=5)
     request = bench.outbox("request")[-1].message
@@ -241,7 +235,7 @@ def test_the_request_pasted_back_is_not_read_as_the_catcher_s_answer(
     templates.mkdir()
     (templates / "request.txt").write_text(REWORDED_REQUEST)
     bench = Bench(tmp_path, templates)
-    ref = opened(bench)
+    ref = bench.open_one()
     request = bench.outbox("request")[0].message
     assert request.get_body(("plain",)).get_content().startswith("GOT IT")  # type: ignore[union-attr]
     bench.deliver(pasted(request, above))
@@ -249,7 +243,7 @@ def test_the_request_pasted_back_is_not_read_as_the_catcher_s_answer(
 
 
 def test_a_handler_only_decides_settle_writes(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))  # the managers were warned: accepting owes an all clear
     request = bench.outbox("request")[0].message
     mail = parse_message(mails.reply(request, "GOT IT"))
@@ -322,7 +316,7 @@ def manager_says(bench: Bench, text: str, sender: str = "Sam Head <sales-head@ex
 
 
 def test_a_manager_s_words_are_passed_on_not_told_off(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     reason = manager_says(bench, "Got it, I'll chase Jane today.")
     assert reason == f"{ref}: note from manager sales-head@example.com passed on"
@@ -338,7 +332,7 @@ def test_a_manager_s_words_are_passed_on_not_told_off(bench: Bench) -> None:
 
 
 def test_a_department_manager_is_heard_before_any_escalation(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     request = bench.outbox("request")[0].message
     bench.deliver(
         mails.reply(
@@ -350,7 +344,7 @@ def test_a_department_manager_is_heard_before_any_escalation(bench: Bench) -> No
 
 
 def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     manager_says(bench, "Jane is away.\n\nCatcher: Bob Roe <bob@example.com>")
     ticket = bench.ticket(ref)
@@ -375,7 +369,7 @@ def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> No
 
 
 def test_a_manager_s_words_after_the_catcher_line_are_on_the_timeline(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     manager_says(bench, "Catcher: Bob Roe <bob@example.com>\nBob, please handle this one.")
     notes = [d for k, d in bench.ticket(ref)["events"] if k == "manager note"]
@@ -389,7 +383,7 @@ def test_a_manager_s_words_after_the_catcher_line_are_on_the_timeline(bench: Ben
 
 
 def test_a_manager_cannot_hand_to_a_team_address(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     reason = manager_says(bench, "Catcher: sales@example.com")
     assert reason.startswith(f"{ref}: re-route refused: ")
@@ -398,7 +392,7 @@ def test_a_manager_cannot_hand_to_a_team_address(bench: Bench) -> None:
 
 
 def test_a_manager_s_hand_on_tells_the_new_catcher_who_moved_it_from_whom(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     warning = bench.outbox("escalation")[-1].message
     mail = parse_message(
@@ -420,7 +414,7 @@ def test_a_manager_s_hand_on_tells_the_new_catcher_who_moved_it_from_whom(bench:
 
 
 def test_a_manager_s_thanks_on_a_settled_ticket_is_recorded_without_mail(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
     catcher_says(bench, "GOT IT")
     all_clear = bench.outbox("all_clear")[-1].message
@@ -438,11 +432,11 @@ def test_everyday_acceptances_count_unless_verdicts_are_strict(tmp_path: Path, w
     (tmp_path / "broad").mkdir()
     (tmp_path / "strict").mkdir()
     broad = Bench(tmp_path / "broad")
-    ref = opened(broad)
+    ref = broad.open_one()
     assert catcher_says(broad, words) == f"{ref} accepted by {JANE_ADDR}"
 
     strict = Bench(tmp_path / "strict", protocol={"strict_verdicts": True})
-    ref = opened(strict)
+    ref = strict.open_one()
     assert catcher_says(strict, words) == f"{ref}: unclear reply; asked again"
     assert strict.ticket(ref)["state"] == "pending"
     assert catcher_says(strict, "GOT IT") == f"{ref} accepted by {JANE_ADDR}"

@@ -17,12 +17,6 @@ from mailbaton.tickets.turn import Turn
 HOUR = timedelta(hours=1)
 
 
-def opened(bench: Bench) -> str:
-    ref = bench.deliver(mails.handoff()).ref
-    assert ref is not None
-    return ref
-
-
 def reminded_at(bench: Bench, ref: str) -> datetime | None:
     with bench.db.transaction() as session:
         found = session.scalar(select(Ticket.reminded_at).where(Ticket.ref == ref))
@@ -31,7 +25,7 @@ def reminded_at(bench: Bench, ref: str) -> datetime | None:
 
 def test_nothing_is_due_before_the_deadline(tmp_path: Path) -> None:
     bench = Bench(tmp_path)
-    ref = opened(bench)
+    ref = bench.open_one()
     report = bench.sweep(4 * HOUR - timedelta(seconds=1))
     assert (report.escalated, report.reminded) == (0, 0)
     assert bench.ticket(ref)["escalations"] == 0
@@ -41,7 +35,7 @@ def test_escalation_goes_to_the_departments_and_the_default_managers_once(
     tmp_path: Path,
 ) -> None:
     bench = Bench(tmp_path)
-    ref = opened(bench)
+    ref = bench.open_one()
     assert bench.sweep(4 * HOUR).escalated == 1
     assert bench.sweep(4 * HOUR).escalated == 0  # a second sweep at the same moment
     assert bench.sweep(10 * HOUR).escalated == 0  # no repeat_every: one level only
@@ -57,7 +51,7 @@ def test_a_catcher_in_no_department_is_named_never_shown_by_address(tmp_path: Pa
     # SPEC 4: people are named by their display name, never by a bare address in a
     # sentence. Alice is in Sales; Jane is in no department.
     bench = Bench(tmp_path)
-    opened(bench)
+    bench.open_one()
     bench.sweep(4 * HOUR)
     (sent,) = bench.outbox("escalation")
     first = sent.text.strip().splitlines()[0]
@@ -73,7 +67,7 @@ def test_a_catcher_in_no_department_is_named_never_shown_by_address(tmp_path: Pa
 
 def test_a_level_is_claimed_by_one_process_only(tmp_path: Path) -> None:
     bench = Bench(tmp_path)
-    opened(bench)
+    bench.open_one()
     moment = bench.now + 4 * HOUR
     claims = []
     for _ in range(2):  # two workers that both read level 0 before either wrote
@@ -85,7 +79,7 @@ def test_a_level_is_claimed_by_one_process_only(tmp_path: Path) -> None:
 
 def test_repeat_every_escalates_again_and_a_missed_level_fires_once(tmp_path: Path) -> None:
     bench = Bench(tmp_path, repeat_every="2h")
-    ref = opened(bench)
+    ref = bench.open_one()
     assert bench.sweep(4 * HOUR).escalated == 1
     assert bench.sweep(5 * HOUR).escalated == 0
     assert bench.sweep(6 * HOUR).escalated == 1
@@ -100,7 +94,7 @@ def test_repeat_every_escalates_again_and_a_missed_level_fires_once(tmp_path: Pa
 
 def test_the_catcher_is_reminded_once_before_escalation(tmp_path: Path) -> None:
     bench = Bench(tmp_path, remind_after="2h")
-    ref = opened(bench)
+    ref = bench.open_one()
     report = bench.sweep(2 * HOUR)
     assert (report.reminded, report.escalated) == (1, 0)
     assert reminded_at(bench, ref) == bench.now + 2 * HOUR
@@ -115,7 +109,7 @@ def test_the_catcher_is_reminded_once_before_escalation(tmp_path: Path) -> None:
 
 def test_an_answered_ticket_is_neither_reminded_nor_escalated(tmp_path: Path) -> None:
     bench = Bench(tmp_path, remind_after="2h")
-    opened(bench)
+    bench.open_one()
     request = bench.outbox("request")[0].message
     bench.deliver(mails.reply(request, "GOT IT"), bench.now + HOUR)
     report = bench.sweep(10 * HOUR)
@@ -125,7 +119,7 @@ def test_an_answered_ticket_is_neither_reminded_nor_escalated(tmp_path: Path) ->
 
 def test_a_reminder_due_in_the_pass_of_its_escalation_is_skipped(tmp_path: Path) -> None:
     bench = Bench(tmp_path, remind_after="2h")
-    ref = opened(bench)
+    ref = bench.open_one()
     # Down from 1 h to 5 h: reminder (2 h) and escalation (4 h) are both due now.
     report = bench.sweep(5 * HOUR)
     assert (report.reminded, report.escalated) == (0, 1)
@@ -138,7 +132,7 @@ def test_a_reminder_due_in_the_pass_of_its_escalation_is_skipped(tmp_path: Path)
 
 def test_the_reminder_names_the_work_and_the_moment_managers_hear(tmp_path: Path) -> None:
     bench = Bench(tmp_path, remind_after="2h")
-    opened(bench)
+    bench.open_one()
     assert bench.sweep(2 * HOUR).reminded == 1
     [reminder] = bench.outbox("reminder")
     assert "Acme Corp" in reminder.text
@@ -147,7 +141,7 @@ def test_the_reminder_names_the_work_and_the_moment_managers_hear(tmp_path: Path
 
 def test_every_escalation_level_threads_under_the_first(tmp_path: Path) -> None:
     bench = Bench(tmp_path, repeat_every="2h")
-    opened(bench)
+    bench.open_one()
     bench.sweep(4 * HOUR)
     bench.sweep(6 * HOUR)
     first, second = bench.outbox("escalation")

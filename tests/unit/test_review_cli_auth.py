@@ -5,26 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from small_config import small_config
 
 from mailbaton.app import cli
-
-CONFIG = """
-[mailbox]
-username = "baton@example.com"
-password = "secret"
-address = "baton@example.com"
-
-[smtp]
-password = "smtp-secret"
-
-[database]
-url = "sqlite:///{path}"
-"""
 
 
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=tmp_path / "baton.db"))
+    config.write_text(small_config(tmp_path / "baton.db", smtp='password = "smtp-secret"'))
     code = cli.main(["-c", str(config), "auth", *args])
     out, err = capsys.readouterr()
     assert "secret" not in out + err
@@ -60,7 +48,7 @@ def test_login_without_a_token_cache_is_an_error_on_stderr(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
-        CONFIG.format(path=tmp_path / "baton.db")
+        small_config(tmp_path / "baton.db", smtp='password = "smtp-secret"')
         + '\n[oauth2]\nprovider = "command"\ncommand = "get-token"\n'
     )
     code = cli.main(["-c", str(config), "auth", "login"])

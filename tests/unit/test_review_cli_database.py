@@ -7,18 +7,9 @@ from pathlib import Path
 
 import mails
 import pytest
+from small_config import small_config
 
 from mailbaton.app import cli
-
-CONFIG = """
-[mailbox]
-username = "baton@example.com"
-password = "secret"
-address = "baton@example.com"
-
-[database]
-url = "sqlite:///{path}"
-"""
 
 
 @pytest.mark.parametrize("command", [["status"], ["show", "MB-1"], ["ingest", "{message}"]])
@@ -26,7 +17,7 @@ def test_a_database_that_cannot_be_opened_is_named_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=tmp_path / "no-such-folder" / "baton.db"))
+    config.write_text(small_config(tmp_path / "no-such-folder" / "baton.db"))
     message = tmp_path / "message.eml"
     message.write_bytes(b"From: alice@example.com\r\nSubject: hi\r\n\r\nhello\r\n")
     args = [part.format(message=message) for part in command]
@@ -48,7 +39,7 @@ def test_a_database_from_a_newer_version_is_named_without_a_traceback(
     # traceback, and nothing said which version to run.
     database = tmp_path / "baton.db"
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=database))
+    config.write_text(small_config(database))
     assert cli.main(["-c", str(config), "status"]) == cli.EXIT_OK
     with sqlite3.connect(database) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
@@ -72,7 +63,7 @@ def test_a_message_ingest_cannot_process_is_left_with_the_mta_and_taken_on_retry
     from mailbaton import classify
 
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=tmp_path / "baton.db"))
+    config.write_text(small_config(tmp_path / "baton.db"))
     message = tmp_path / "message.eml"
     message.write_bytes(mails.handoff())
 

@@ -9,21 +9,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from small_config import small_config
 
 from mailbaton.app import cli
-
-CONFIG = """
-[mailbox]
-username = "baton@example.com"
-password = "secret"
-address = "baton@example.com"
-
-[smtp]
-port = 1
-
-[database]
-url = "sqlite:///{path}"
-"""
 
 
 def recorded(database: Path) -> list[int]:
@@ -44,7 +32,7 @@ def test_empty_standard_input_is_an_error(
     # It said "ignored: ... From line is empty" and exit 0, as if a message had come.
     database = tmp_path / "baton.db"
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=database))
+    config.write_text(small_config(database, smtp="port = 1"))
     monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(given)))
     code = cli.main(["-c", str(config), "ingest"])
     out, err = capsys.readouterr()
@@ -59,7 +47,7 @@ def test_an_empty_file_is_an_error_naming_it(
 ) -> None:
     database = tmp_path / "baton.db"
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=database))
+    config.write_text(small_config(database, smtp="port = 1"))
     message = tmp_path / "message.eml"
     message.write_bytes(b"")
     code = cli.main(["-c", str(config), "ingest", str(message)])

@@ -11,21 +11,9 @@ from typing import cast
 
 import mails
 import pytest
+from small_config import small_config
 
 from mailbaton.app import cli, send_test
-
-CONFIG = """
-[mailbox]
-username = "baton@example.com"
-password = "secret"
-address = "baton@example.com"
-
-[smtp]
-port = 1
-
-[database]
-url = "sqlite:///{path}"
-"""
 
 
 def ingest(config: Path, tmp_path: Path, raw: bytes, capsys: pytest.CaptureFixture[str]) -> str:
@@ -40,7 +28,7 @@ def test_a_got_it_to_the_test_mail_leaves_the_real_mb_42_alone(
 ) -> None:
     database = tmp_path / "baton.db"
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(path=database))
+    config.write_text(small_config(database, smtp="port = 1"))
     assert cli.main(["-c", str(config), "status"]) == cli.EXIT_OK
     capsys.readouterr()
     with sqlite3.connect(database) as connection:  # 41 tickets before: the next is MB-42

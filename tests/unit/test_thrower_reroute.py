@@ -20,15 +20,9 @@ def bench(tmp_path: Path) -> Bench:
     return Bench(tmp_path)
 
 
-def opened(bench: Bench) -> str:
-    result = bench.deliver(mails.handoff())
-    assert result.outcome == "processed" and result.ref is not None
-    return result.ref
-
-
 def bounced(bench: Bench) -> str:
     """MB-n's request to Jane came back; the thrower got `undeliverable`."""
-    ref = opened(bench)
+    ref = bench.open_one()
     bench.deliver(mails.dsn_for(bench.outbox("request")[0].message))
     assert [s.to for s in bench.outbox("undeliverable")] == [[ALICE_ADDR]]
     return ref
@@ -68,7 +62,7 @@ def test_a_new_catcher_line_after_a_bounce_hands_the_ticket_on(bench: Bench, thr
 
 
 def test_a_catcher_who_had_the_request_hears_it_went_elsewhere(bench: Bench) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     reason = thrower_answers(bench, "receipt", f"Jane is away this week.\n\nCatcher: {KIM}")
     assert reason == f"{ref} re-routed to {KIM_ADDR}"
     told = bench.outbox("cancelled")
@@ -114,7 +108,7 @@ def test_a_new_catcher_who_cannot_be_one_is_answered_with_why(
     ],
 )
 def test_an_instruction_nothing_acts_on_is_answered(bench: Bench, text: str, asked: str) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     reason = thrower_answers(bench, "receipt", text)
     assert reason == f"{ref}: the thrower's reply changed nothing; told so"
     ticket = bench.ticket(ref)
@@ -132,7 +126,7 @@ def test_an_instruction_nothing_acts_on_is_answered(bench: Bench, text: str, ask
 
 @pytest.mark.parametrize("text", ["Thanks a lot!", "Got it, thanks", "Great, see you Friday."])
 def test_a_thank_you_stays_a_note_without_mail(bench: Bench, text: str) -> None:
-    ref = opened(bench)
+    ref = bench.open_one()
     before = len(bench.outbox())
     assert thrower_answers(bench, "receipt", text) == f"{ref}: note from the thrower recorded"
     assert len(bench.outbox()) == before
