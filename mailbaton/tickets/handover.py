@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mailbaton.classify.catchers import check_catcher, parse_catchers
+from mailbaton.classify.catchers import check_catcher, parse_catchers, same_person
 from mailbaton.mail.records import Address
 from mailbaton.outbound.notices import answer
 from mailbaton.outbound.people import person_name
@@ -21,7 +21,7 @@ def new_catcher(turn: Turn, ticket: Ticket, value: str) -> tuple[Address | None,
         return None, ["no_catcher" if not found else "several_catchers"]
     thrower = Address(ticket.thrower_name, ticket.thrower)
     problems = [r.code for r in check_catcher(found[0], thrower, turn.desk.settings)]
-    if found[0].addr == (ticket.catcher or "").lower():
+    if ticket.catcher and same_person(found[0].addr, ticket.catcher):
         problems.append("catcher_same")
     if problems:
         return None, problems

@@ -83,6 +83,7 @@ def test_a_catcher_who_had_the_request_hears_it_went_elsewhere(bench: Bench) -> 
         ("Catcher: Eve <eve@elsewhere.org>", "catcher_domain"),
         ("Catcher: Alice Smith <alice@example.com>", "catcher_self"),
         ("Catcher: Jane <Jane@Example.com>", "catcher_same"),
+        ("Catcher: Jane <jane+work@example.com>", "catcher_same"),
         ("Catcher: Kim and Bob", "catcher_invalid"),
     ],
 )
