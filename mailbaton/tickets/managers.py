@@ -17,7 +17,7 @@ from mailbaton.store.models import PENDING, REFUSED, Ticket
 from mailbaton.tickets.addressing import catcher_address, request_to, to_thrower
 from mailbaton.tickets.deadlines import escalation_recipients
 from mailbaton.tickets.handover import handover_refused, new_catcher, previous_catcher
-from mailbaton.tickets.lookup import last_message_id
+from mailbaton.tickets.lookup import request_reached
 from mailbaton.tickets.people import named
 from mailbaton.tickets.states import Move
 from mailbaton.tickets.turn import Change, Note, Step, Turn
@@ -75,8 +75,9 @@ def _pass_on(
         "handed_from": catcher_view["catcher_name"] if catcher_view else None,
     }
     notices = [to_thrower(ticket, "manager_note", extra=extra)]
-    if ticket.catcher:
-        request = last_message_id(turn.session, ticket, "request")
+    # Not to a catcher whose request came back: their address does not take mail from us.
+    request = request_reached(turn.session, ticket) if ticket.catcher else None
+    if request is not None:
         view = {"ticket": catcher_view} if catcher_view else {}
         to = (catcher_address(ticket),)
         notices.append(Notice("manager_note", to, in_reply_to=request, extra={**extra, **view}))

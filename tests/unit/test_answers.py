@@ -368,6 +368,16 @@ def test_a_manager_hands_a_waiting_ticket_to_another_catcher(bench: Bench) -> No
     assert catcher_says(bench, "got it", sender=BOB) == f"{ref} accepted by bob@example.com"
 
 
+def test_a_catcher_whose_request_bounced_gets_no_manager_note(bench: Bench) -> None:
+    # Their address did not take the request; the thrower still hears the manager.
+    ref = bench.open_one()
+    bench.deliver(mails.dsn_for(bench.outbox("request")[0].message))
+    bench.sweep(timedelta(hours=4))
+    manager_says(bench, "Jane left the company.\n\nCatcher: Bob Roe <bob@example.com>")
+    assert bench.ticket(ref)["catcher"] == "bob@example.com"
+    assert [s.to for s in bench.outbox("manager_note")] == [[ALICE_ADDR]]
+
+
 def test_a_manager_s_words_after_the_catcher_line_are_on_the_timeline(bench: Bench) -> None:
     ref = bench.open_one()
     bench.sweep(timedelta(hours=4))
