@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 __all__ = ["Sent", "normalise"]
 
-_QUOTE_MARKS = re.compile(r"^[\s>]+")
+# ">" and the rarer "|" and ":" that some clients and people quote with.
+_QUOTE_MARKS = re.compile(r"^[\s>|:]+")
 # A line this short ("Hi Jane,", "--", "GOT IT", "Got it, thanks") may be the replier's words:
 # it is ours only as part of a longer stretch of our text.
 _MIN_WORDS = 4

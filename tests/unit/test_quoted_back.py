@@ -127,8 +127,8 @@ def _html(typed: str, ours: str) -> ParsedMail:
     return parse_message((head + f"<html><body>{divs}</body></html>").encode())
 
 
-def _quoted(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+def _quoted(text: str, mark: str = ">") -> str:
+    return "\n".join(f"{mark} {line}" if line else mark for line in text.splitlines())
 
 
 def _flowed(text: str) -> str:
@@ -145,6 +145,9 @@ _OUTLOOK = (
 PASTES: dict[str, Callable[[str, str], ParsedMail]] = {
     "unquoted": lambda typed, ours: _plain(f"{typed}\n\n{ours}"),
     "quoted": lambda typed, ours: _plain(f"{typed}\n\n{_quoted(ours)}"),
+    # Some clients and people quote with "|" or ":", and type right above the quote.
+    "bar quoted": lambda typed, ours: _plain(f"{typed}\n{_quoted(ours, '|')}"),
+    "colon quoted": lambda typed, ours: _plain(f"{typed}\n\n{_quoted(ours, ':')}"),
     "re-wrapped": lambda typed, ours: _plain(f"{typed}\n\n{_flowed(ours)}"),
     "outlook block": lambda typed, ours: _plain(f"{typed}\n\n{_OUTLOOK}{ours}"),
     "html": _html,
