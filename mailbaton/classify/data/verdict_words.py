@@ -30,7 +30,9 @@ PRELUDES: tuple[str, ...] = (
     "понял", "поняла", "спасибо", "так", "добре", "дякую", "evet", "tamam", "teşekkürler",
     "ναι", "εντάξει", "نعم", "حسنا", "כן", "בסדר", "はい", "好的", "好", "네", "예", "좋습니다", "हाँ",
     "ठीक है", "ya", "baik", "siap", "vâng", "được", "ค่ะ", "ครับ", "kyllä", "selvä", "okei", "javisst",
-    "absolut", "selvfølgelig", "gjerne", "gerne",
+    "absolut", "selvfølgelig", "gjerne", "gerne", "erledigt", "passt", "super", "perfekt", "gut",
+    "sehr gut", "parfait", "très bien", "perfecto", "genial", "listo", "perfetto", "benissimo",
+    "perfeito", "ótimo", "beleza", "top",
 )
 
 ACCEPT: dict[str, tuple[str, ...]] = {
@@ -46,7 +48,8 @@ ACCEPT: dict[str, tuple[str, ...]] = {
     "fr": ("je m'en occupe", "je m'en charge", "je prends", "je le prends", "je la prends", "pris en charge",
            "c'est pris", "accepté", "acceptée", "je gère", "je m'occupe de tout", "ça roule, je m'en occupe"),
     "es": ("me encargo", "yo me encargo", "lo tomo", "la tomo", "lo tomo yo", "acepto", "aceptado", "yo lo hago",
-           "cuenta conmigo", "me ocupo", "yo me ocupo", "hecho, me encargo"),
+           "cuenta conmigo", "me ocupo", "yo me ocupo", "hecho, me encargo", "me lo quedo", "me la quedo",
+           "lo asumo", "lo asumo yo"),
     "pt": ("eu assumo", "assumo", "pode deixar", "deixa comigo", "fico com isso", "fico com ele", "aceito",
            "eu cuido disso", "eu cuido", "vou tratar disso", "está comigo"),
     "it": ("me ne occupo", "me ne occupo io", "ci penso io", "lo prendo io", "lo prendo", "accetto",
