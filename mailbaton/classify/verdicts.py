@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mailbaton.classify.data.verdict_words import CONDITIONS
 from mailbaton.classify.phrases import opens_with_acceptance, refusal_at
 from mailbaton.classify.quotes import new_text
 from mailbaton.mail.parse import ParsedMail
@@ -39,9 +40,10 @@ _PRELUDE = (
     r"(?:(?:ok(?:ay)?|yes|yep|yeah|sure|fine|great|perfect|alright|all\s+right|thanks"
     r"|thank\s+you|sounds\s+good|no\s+problem)\b[\s,.!:;-]*)*"
 )
+# "I have got it", "I've got it", "Ive got it" (the apostrophe dropped), "Got-it".
 _ACCEPT = re.compile(
-    _PRELUDE + r"(?:i\s+(?:have\s+|['’]ve\s+)?|i['’]ll\s+)?"
-    r"(?:got\s*it|gotit|accept(?:ed|ing)?)(?!\w)(?!\s*\?)(?!\s+(?:wrong|backwards)\b)",
+    _PRELUDE + r"(?:i(?:\s+have|['’]?ve)\s+|i\s+|i['’]ll\s+)?"
+    r"(?:got[\s-]*it|accept(?:ed|ing)?)(?!\w)(?!\s*\?)(?!\s+(?:wrong|backwards)\b)",
     re.I,
 )
 _CANCEL = re.compile(
@@ -50,6 +52,50 @@ _CANCEL = re.compile(
 _REFUSE = re.compile(r"\b(?:refus(?:e|ed|es|ing)|reject(?:ed|s|ing)?)\b", re.I)
 # "I can't refuse", "not rejecting" are not refusals.
 _NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever|\bcannot)(?:\s+\w+){0,2}\s*$", re.I)
+# A verdict is said, not asked or weighed: "Should I refuse?", "I might refuse", "If I
+# refuse, who gets it?" are no verdicts. Words that make the clause a possibility, in the
+# languages of the closings below; the condition words ("if", "wenn", "why") come from
+# the everyday-phrase data.
+_MODALS = (
+    "whether", "might", "may", "could", "would", "should", "maybe", "perhaps", "possibly",
+    "probably", "vielleicht", "eventuell", "sollte", "sollen", "könnte", "würde", "ob",
+    "peut-être", "devrais", "pourrais", "faudrait", "quizás", "quizá", "tal vez", "debería",
+    "podría", "forse", "dovrei", "potrei", "misschien", "zou", "moet ik", "talvez", "deveria",
+    "poderia",
+)  # fmt: skip
+_WEIGHED = re.compile(
+    r"(?<![\w'’])(?:"
+    + "|".join(r"\s+".join(map(re.escape, w.split())) for w in (*_MODALS, *CONDITIONS))
+    + r")(?![\w'’])|\w['’]d(?!\w)",
+    re.I,
+)
+_CONDITION_FIRST = re.compile(
+    r"^[\W_]*(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in CONDITIONS) + r")\b",
+    re.I,
+)
+_SENTENCE_STOP = re.compile(r"[.!?。！？]")
+_CLAUSE_STOP = re.compile(r"[.!?。！？,;:()–—]|\s-\s")
+_QUESTION = ("?", "？")
+# "REFUSE: why me?" - after the keyword's own separator comes the reason, not the question.
+# A keyword opening its sentence also ends its clause at a comma: "Got it, can you send
+# the file?" accepts, "GOT IT, or REFUSE?" does not.
+_REASON_FOLLOWS = re.compile(r"\s*(?:[:–—]|-(?!\w))(?!\s*or\b)", re.I)
+_CLAUSE_FOLLOWS = re.compile(r"\s*[,;](?!\s*or\b)", re.I)
+_OPENS = re.compile(_PRELUDE + r"$", re.I)
+# "Bob rejected the last one", "Legal refuses clause 4": a verb form that says who did it,
+# with someone else before it, tells a story; "I rejected it", "Rejected: not mine" do not.
+_TOLD = re.compile(r"(?:ed|es|s|ing)$", re.I)
+_HELPERS = re.compile(
+    r"(?:\s+(?:has|have|had|was|were|been|already|just|also|now|then|hereby|\w+ly))+$", re.I
+)
+_FIRST_PERSON = re.compile(
+    r"(?:^|\b)(?:i|we|i['’]ve|we['’]ve|i['’]m|we['’]re|i\s+am|we\s+are|is|are|am|['’]s)$", re.I
+)
+_FILLER = re.compile(
+    r"^(?:ok(?:ay)?|so|sorry|well|then|alas|unfortunately|regretfully|sadly|afraid|yes|no|hi"
+    r"|hello|hey|dear)?$",
+    re.I,
+)
 _THING = r"(?:\s+(?:one|ticket|handoff|task|request|baton))"
 _SEPARATORS = r"[\s:\-–—,.;!]*"
 # "I refuse this one: reason" - the object of the verb is not the reason; nor is it after
@@ -60,13 +106,47 @@ _REASON_LEAD = re.compile(
     rf"(?:(?:(?:this|that|it){_THING}?|the{_THING})(?=\s*(?:[:\-–—,.;!]|$)){_SEPARATORS})?",
     re.I,
 )
-# A closing that ends a reason written over several paragraphs: "Thanks,", "Viele Grüße".
+# Closings that end a reason wherever they stand, as a line of their own ("Thanks,",
+# "Viele Grüße", "Thanks, Jane"): common business sign-offs, written for mailbaton.
+_CLOSINGS = (
+    # en
+    "thanks", "thank you", "thanks again", "thanks so much", "thanks a lot", "many thanks",
+    "thx", "tks", "ty", "regards", "kind regards", "best regards", "warm regards",
+    "warmest regards", "warmly", "rgds", "br", "kr", "best", "all the best", "best wishes",
+    "cheers", "sincerely", "yours", "yours sincerely", "yours truly", "sincerely yours",
+    "respectfully", "take care", "talk soon", "speak soon", "with thanks", "much appreciated",
+    # de
+    "viele grüße", "beste grüße", "liebe grüße", "herzliche grüße", "schöne grüße",
+    "freundliche grüße", "mit freundlichen grüßen", "mit besten grüßen", "grüße", "gruß",
+    "viele grüsse", "beste grüsse", "liebe grüsse", "freundliche grüsse",
+    "mit freundlichen grüssen", "grüsse", "gruss", "mfg", "lg", "vg", "danke", "vielen dank",
+    "danke schön", "besten dank", "bis bald",
+    # fr
+    "cordialement", "bien cordialement", "très cordialement", "salutations",
+    "meilleures salutations", "sincères salutations", "bien à vous", "bien à toi", "amitiés",
+    "merci", "merci beaucoup", "merci bien", "bonne journée", "à bientôt", "bises",
+    # es
+    "saludos", "un saludo", "saludos cordiales", "atentamente", "cordialmente", "gracias",
+    "muchas gracias", "un abrazo", "abrazos", "hasta pronto",
+    # it
+    "saluti", "cordiali saluti", "distinti saluti", "un saluto", "grazie", "grazie mille",
+    "a presto", "buona giornata",
+    # nl
+    "groeten", "groetjes", "met vriendelijke groet", "met vriendelijke groeten",
+    "vriendelijke groet", "vriendelijke groeten", "hartelijke groet", "hartelijke groeten",
+    "mvg", "bedankt", "dank je", "dank u", "alvast bedankt",
+    # pt
+    "atenciosamente", "cumprimentos", "melhores cumprimentos", "com os melhores cumprimentos",
+    "abraço", "abraços", "um abraço", "obrigado", "obrigada", "muito obrigado",
+    "muito obrigada", "saudações", "att",
+    # others already read before
+    "hälsningar", "mvh", "med venlig hilsen", "hilsen", "terveisin", "pozdrawiam",
+    "s pozdravem", "üdvözlettel", "с уважением", "спасибо", "saygılarımla",
+)  # fmt: skip
 _CLOSING = re.compile(
-    r"^(?:thanks|thank\s+you|many\s+thanks|regards|best|cheers|br|kind\s+regards|best\s+regards"
-    r"|sincerely|viele\s+grüße|beste\s+grüße|grüße|gruß|mfg|lg|vg|danke|cordialement|bien\s+à\s+vous"
-    r"|merci|saludos|un\s+saludo|atentamente|gracias|cumprimentos|abraços?|obrigad[oa]|saluti"
-    r"|cordiali\s+saluti|grazie|groeten|met\s+vriendelijke\s+groet|hälsningar|mvh|med\s+venlig\s+hilsen"
-    r"|hilsen|terveisin|pozdrawiam|s\s+pozdravem|üdvözlettel|с\s+уважением|спасибо|saygılarımla)\b",
+    r"^(?:"
+    + "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(_CLOSINGS, key=len)[::-1])
+    + r")(?:\s*[,.!:;]*\s*|\s*,\s*(?-i:[A-Z])[\w.'-]*(?:\s+(?-i:[A-Z])[\w.'-]*)?)$",
     re.I,
 )
 _SENTENCE_ENDS = (".", "!", ",", ";", "-", "–", "—", ":", "。", "！", "，", "؛", "،")
@@ -99,17 +179,29 @@ def _paragraphs(text: str) -> list[list[str]]:
     return paragraphs
 
 
+def _until_closing(lines: list[str]) -> tuple[list[str], bool]:
+    """The lines above the first closing line, and whether there was one."""
+    for number, line in enumerate(lines):
+        if _CLOSING.match(line):
+            return lines[:number], True
+    return lines, False
+
+
 def _reason_after(paragraphs: list[list[str]], index: int) -> str:
-    """The lines after the keyword up to the quote (already cut), without the closing."""
-    following = paragraphs[0][index + 1 :]
-    if following:
+    """The lines after the keyword up to the quote (already cut), up to a closing."""
+    following, closed = _until_closing(paragraphs[0][index + 1 :])
+    if following or closed:
         return "\n".join(following).strip()
     kept: list[str] = []
     for number, paragraph in enumerate(paragraphs[1:], 1):
         last = number == len(paragraphs) - 1
-        if _CLOSING.match(paragraph[0]) or (last and kept and _SIGNED.match(paragraph[0])):
+        if last and kept and _SIGNED.match(paragraph[0]):
             break
-        kept.append("\n".join(paragraph))
+        lines, closed = _until_closing(paragraph)
+        if lines:
+            kept.append("\n".join(lines))
+        if closed:
+            break
     return "\n\n".join(kept).strip()
 
 
@@ -122,12 +214,52 @@ def _reason_before(lines: list[str], index: int, column: int) -> str:
     return text.rstrip(" " + "".join(_SENTENCE_ENDS)).strip()
 
 
+def _asked(line: str, start: int, end: int) -> bool:
+    """Is the sentence holding line[start:end] a question? A separator right after the
+    keyword starts its reason, which may well ask something: "REFUSE: why me?"."""
+    if _REASON_FOLLOWS.match(line, end):
+        return False
+    opening = _LEAD.sub("", _SENTENCE_STOP.split(line[:start])[-1].strip())
+    if _OPENS.match(opening) and _CLAUSE_FOLLOWS.match(line, end):
+        return False
+    close = _SENTENCE_STOP.search(line, end)
+    return close is not None and close.group() in _QUESTION
+
+
+def _weighed(line: str, start: int) -> bool:
+    """Is the keyword at `start` a possibility rather than an answer: a modal or a
+    condition in its clause ("I might refuse"), or a sentence opened by a condition?"""
+    before = line[:start]
+    sentence = _SENTENCE_STOP.split(before)[-1]
+    clause = _CLAUSE_STOP.split(before)[-1]
+    return bool(_WEIGHED.search(clause) or _CONDITION_FIRST.match(sentence.lstrip()))
+
+
+def _told(line: str, start: int, word: str) -> bool:
+    """Someone else's refusal told as news: "Bob rejected it", "the customer refused"."""
+    if not _TOLD.search(word):
+        return False
+    clause = _HELPERS.sub("", " " + _CLAUSE_STOP.split(line[:start])[-1].rstrip()).strip()
+    return not _FILLER.match(clause) and not _FIRST_PERSON.search(clause)
+
+
+def _counts(line: str, start: int, end: int) -> bool:
+    """A keyword is a verdict unless asked, weighed or negated just before."""
+    return not (
+        _NEGATED.search(line[max(0, start - 40) : start])
+        or _asked(line, start, end)
+        or _weighed(line, start)
+    )
+
+
 def _refusal(paragraphs: list[list[str]]) -> tuple[int, int, str] | None:
     """(line index, column, reason) of the first refusal in the first paragraph."""
     first = paragraphs[0]
     for index, line in enumerate(first):
         for match in _REFUSE.finditer(line):
-            if _NEGATED.search(line[max(0, match.start() - 40) : match.start()]):
+            if not _counts(line, match.start(), match.end()) or _told(
+                line, match.start(), match.group()
+            ):
                 continue
             rest = _REASON_LEAD.sub("", line[match.end() :].strip()).strip()
             if not rest:
@@ -138,6 +270,18 @@ def _refusal(paragraphs: list[list[str]]) -> tuple[int, int, str] | None:
     return None
 
 
+def _accept_at(line: str) -> int | None:
+    """Column of the first GOT IT that opens a sentence of the opening line and is an
+    answer: "The customer rejected the draft. Got it though." accepts. Lines further down
+    do not count: a header dump's "Accept-Status: Accept" is no answer."""
+    for start in [0, *(stop.end() for stop in _SENTENCE_STOP.finditer(line))]:
+        column = len(line) - len(_LEAD.sub("", line[start:]))
+        match = _ACCEPT.match(line, column)
+        if match and not _asked(line, column, match.end()):
+            return column
+    return None
+
+
 def _everyday(paragraphs: list[list[str]], text: str) -> Verdict:
     """Beside the keywords: "I'll take it", "übernommen"; "I can't take this"."""
     opening = _INLINE_GREETING.sub("", paragraphs[0][0])
@@ -145,7 +289,7 @@ def _everyday(paragraphs: list[list[str]], text: str) -> Verdict:
     first = "\n".join(paragraphs[0])
     refused = refusal_at(first)
     if refused is not None and (not accepted or refused == 0):
-        return Verdict("refuse", first, text)
+        return Verdict("refuse", "\n".join(_until_closing(paragraphs[0])[0]) or first, text)
     if accepted and refused is None:
         return Verdict("accept", None, text)
     return Verdict("unclear", None, text)  # both at once: a person would ask again
@@ -157,11 +301,12 @@ def _verdict(text: str, strict: bool) -> Verdict:
         return Verdict("unclear", None, text)
     opening = paragraphs[0][0]
     lead = len(opening) - len(_LEAD.sub("", opening))
-    words = opening[lead:]
+    accepted = _accept_at(opening)
+    cancel = _CANCEL.match(opening, lead)
     opened: str | None = None
-    if _ACCEPT.match(words):
+    if accepted == lead:
         opened = "accept"
-    elif _CANCEL.match(words):
+    elif cancel and not _asked(opening, lead, cancel.end()):
         opened = "cancel"
     refusal = _refusal(paragraphs)
     if refusal is not None:
@@ -172,8 +317,13 @@ def _verdict(text: str, strict: bool) -> Verdict:
     if opened is not None:
         return Verdict(opened, None, text)
     if strict:
-        return Verdict("unclear", None, text)
-    return _everyday(paragraphs, text)
+        return Verdict("unclear", None, text)  # strict: GOT IT counts as opening words only
+    everyday = _everyday(paragraphs, text)
+    if accepted is not None and everyday.kind == "unclear":
+        return Verdict("accept", None, text)
+    if accepted is not None and everyday.kind == "refuse":
+        return Verdict("unclear", None, text)  # GOT IT and "I can't take this": ask again
+    return everyday
 
 
 def verdict_from_text(text: str, *, strict: bool = False) -> Verdict:

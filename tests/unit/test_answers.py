@@ -87,6 +87,25 @@ def test_refuse_records_the_reason_and_tells_the_thrower(bench: Bench) -> None:
     assert "Alice" in confirmed[0].text
 
 
+@pytest.mark.parametrize("text", ["Should I refuse?", "If I refuse, who gets it?"])
+def test_a_question_about_refusing_keeps_the_ticket_and_asks_again(bench: Bench, text: str) -> None:
+    ref = bench.open_one()
+    assert catcher_says(bench, text) == f"{ref}: unclear reply; asked again"
+    assert bench.ticket(ref)["state"] == "pending" and bench.outbox("refused") == []
+
+
+def test_someone_elses_refusal_beside_an_acceptance_accepts(bench: Bench) -> None:
+    ref = bench.open_one()
+    text = "Thanks, I'll take it. Note: Legal rejected clause 4."
+    assert catcher_says(bench, text) == f"{ref} accepted by {JANE_ADDR}"
+
+
+def test_the_refusal_reason_stops_at_the_closing(bench: Bench) -> None:
+    ref = bench.open_one()
+    catcher_says(bench, "REFUSE\nWrong team, ask Kim.\nBest regards,\nJane")
+    assert bench.ticket(ref)["refusal_reason"] == "Wrong team, ask Kim."
+
+
 def test_the_thrower_cancels_and_the_catcher_hears_in_the_request_thread(bench: Bench) -> None:
     ref = bench.open_one()
     assert thrower_says(bench, "CANCEL") == f"{ref} cancelled by {ALICE_ADDR}"

@@ -534,3 +534,145 @@ def test_long_and_pathological_input_is_fast() -> None:
 def test_a_refusals_object_after_the_colon_is_not_its_reason(text: str, reason: str) -> None:
     verdict = verdict_from_text(text)
     assert (verdict.kind, verdict.reason) == ("refuse", reason)
+
+
+# --- a keyword asked, weighed or told is no verdict ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What does REFUSE mean here?",
+        "Should I refuse?",
+        "Can I reject it?",
+        "Why would I refuse?",
+        "Is it ok to refuse?",
+        "What happens if I refuse?",
+        "If I refuse, who gets it?",
+        "Would refusing be OK?",
+        "Do I reply REFUSE or GOT IT?",
+        "Do I reply REFUSE, or GOT IT?",
+        "GOT IT or REFUSE?",
+        "Got it, or refuse?",
+        "Accepted? I am not sure yet",
+        "I might refuse, let me check with Kim first",
+        "Perhaps I'll reject this one, let me think.",
+        "Maybe refuse, depends on Kim",
+        "I'd refuse but let me ask Kim",
+        "Vielleicht REFUSE, ich frage Kim",
+        "Refuse? No.",
+        "Cancel, or wait for Bob?",
+    ],
+)
+def test_a_keyword_asked_or_weighed_is_no_verdict(text: str) -> None:
+    assert kind(text) == "unclear"
+    assert verdict_from_text(text, strict=True).kind == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bob rejected the last one, so I'll take it", "unclear"),
+        ("The customer rejected the draft last week. Got it though.", "accept"),
+        ("Thanks, I'll take it. Note: Legal rejected clause 4.", "accept"),
+        ("I'll take it. Legal refused clause 4 last time, FYI.", "accept"),
+        ("Got it. The board has already rejected plan B.", "accept"),
+        ("Procurement refuses to sign without it, so I'll handle it", "unclear"),
+        ("The vendor rejected our offer.", "unclear"),
+    ],
+)
+def test_someone_elses_refusal_told_as_news_is_no_refusal(text: str, expected: str) -> None:
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("REFUSE: on vacation until Monday", "on vacation until Monday"),
+        ("Refused - wrong team, try Kim", "wrong team, try Kim"),
+        ("Rejected: not mine", "not mine"),
+        ("I refuse this one: out all week", "out all week"),
+        ("Sorry, I have to refuse - out sick", "out sick"),
+        ("I rejected it: Kim owns Acme", "Kim owns Acme"),
+        ("We've refused it - budget frozen", "budget frozen"),
+        ("Unfortunately rejected: no budget", "no budget"),
+        ("REFUSE: why me? Ask Kim.", "why me? Ask Kim."),
+        ("Refused, can you ask Kim?", "can you ask Kim?"),
+        ("I'd love to help, but I have to refuse: out sick", "out sick"),
+        ("Hi Alice,\nREFUSE: busy", "busy"),
+        ("REFUSE", ""),
+    ],
+)
+def test_refusals_that_are_answers_still_refuse(text: str, reason: str) -> None:
+    verdict = verdict_from_text(text)
+    assert (verdict.kind, verdict.reason) == ("refuse", reason)
+
+
+def test_got_it_opening_a_later_sentence_of_the_opening_line() -> None:
+    assert kind("Thanks for the details. Got it!") == "accept"
+    assert kind("Thanks for the details. Got it?") == "unclear"
+    assert kind("Thanks for the details.\nGot it") == "unclear"  # not the opening line
+    assert kind("Thanks for the details. Got it. I can't take this though.") == "unclear"
+    assert verdict_from_text("Thanks for the details. Got it!", strict=True).kind == "unclear"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got it",
+        "I’ve got it.",
+        "Ive got it",
+        "I have got it",
+        "I've accepted it",
+        "Ok, thanks, I've got it from here.",
+        "Got-it",
+        "Got it, can you send me the file?",
+    ],
+)
+def test_got_it_after_ive_and_with_a_hyphen(text: str) -> None:
+    assert verdict_from_text(text) == Verdict("accept", None, text)
+    assert verdict_from_text(text, strict=True).kind == "accept"
+
+
+# --- a closing ends the reason --------------------------------------------------------
+
+CLOSINGS = (
+    "Thanks,",
+    "Thanks, Jane",
+    "Best regards,",
+    "Warm regards,",
+    "All the best,",
+    "Thx,",
+    "Take care,",
+    "Viele Grüße",
+    "Mit freundlichen Grüßen",
+    "Bien cordialement,",
+    "Salutations,",
+    "Un saludo,",
+    "Cordiali saluti",
+    "Met vriendelijke groet,",
+    "Atenciosamente,",
+)
+
+
+@pytest.mark.parametrize("closing", CLOSINGS)
+def test_a_closing_in_its_own_paragraph_ends_the_reason(closing: str) -> None:
+    text = f"REFUSE\n\nWrong team, ask Kim.\n\n{closing}\nJane"
+    assert verdict_from_text(text).reason == "Wrong team, ask Kim."
+
+
+@pytest.mark.parametrize("closing", CLOSINGS)
+def test_a_closing_in_the_reasons_paragraph_ends_it(closing: str) -> None:
+    assert verdict_from_text(f"REFUSE\nWrong team, ask Kim.\n{closing}\nJane\nSales").reason == (
+        "Wrong team, ask Kim."
+    )
+    everyday = verdict_from_text(f"I can't take this, I'm out sick.\n{closing}\nJane")
+    assert (everyday.kind, everyday.reason) == ("refuse", "I can't take this, I'm out sick.")
+
+
+def test_a_line_that_only_starts_like_a_closing_is_part_of_the_reason() -> None:
+    text = "REFUSE\nThanks for thinking of me, but Kim owns Acme.\nBest of luck with it"
+    assert verdict_from_text(text).reason == (
+        "Thanks for thinking of me, but Kim owns Acme.\nBest of luck with it"
+    )
+    assert verdict_from_text("Out all week. REFUSE\nThanks,\nJane").reason == "Out all week"
