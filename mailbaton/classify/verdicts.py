@@ -152,8 +152,10 @@ _CLOSING = re.compile(
 _SENTENCE_ENDS = (".", "!", ",", ";", "-", "–", "—", ":", "。", "！", "，", "؛", "،")
 _SIGNED = re.compile(r"^[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}$")
 # "Hi Alice, I'll take it": a greeting opening the same line as the answer.
+# "Hi Alice, GOT IT", "Thanks Alice, got it!": a greeting or thanks opening the line.
 _INLINE_GREETING = re.compile(
-    r"^(?:hi|hello|hey|dear|hallo|bonjour|hola|hej|ciao|salut|olá|cześć|привет)\b[^,!:]{0,30}[,!:]\s*",
+    r"^(?:hi|hello|hey|dear|hallo|bonjour|hola|hej|ciao|salut|olá|cześć|привет"
+    r"|thanks|thank\s+you|thx|danke|merci|gracias|grazie|obrigad[oa])\b[^,!:]{0,30}[,!:]\s*",
     re.I,
 )
 _CATCHER = re.compile(r"^[\W_]{0,3}(?:new\s+)?catcher[*_]{0,2}\s*[:：]\s*(.*)$", re.I)
@@ -274,7 +276,9 @@ def _accept_at(line: str) -> int | None:
     """Column of the first GOT IT that opens a sentence of the opening line and is an
     answer: "The customer rejected the draft. Got it though." accepts. Lines further down
     do not count: a header dump's "Accept-Status: Accept" is no answer."""
-    for start in [0, *(stop.end() for stop in _SENTENCE_STOP.finditer(line))]:
+    greeting = _INLINE_GREETING.match(line)
+    starts = [0, *([greeting.end()] if greeting else [])]
+    for start in [*starts, *(stop.end() for stop in _SENTENCE_STOP.finditer(line))]:
         column = len(line) - len(_LEAD.sub("", line[start:]))
         match = _ACCEPT.match(line, column)
         if match and not _asked(line, column, match.end()):
@@ -300,7 +304,9 @@ def _verdict(text: str, strict: bool) -> Verdict:
     if not paragraphs:
         return Verdict("unclear", None, text)
     opening = paragraphs[0][0]
-    lead = len(opening) - len(_LEAD.sub("", opening))
+    greeting = _INLINE_GREETING.match(opening)
+    after = greeting.end() if greeting and opening[greeting.end() :].strip() else 0
+    lead = len(opening) - len(_LEAD.sub("", opening[after:]))
     accepted = _accept_at(opening)
     cancel = _CANCEL.match(opening, lead)
     opened: str | None = None
