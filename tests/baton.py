@@ -43,7 +43,7 @@ username = "baton@example.com"
 password = "{password}"
 address = "baton@example.com"
 plus_addressing = {plus}
-{idle_renew}timeout = 10
+timeout = 10
 
 [smtp]
 host = "{host}"
@@ -225,20 +225,20 @@ def make_baton(
     config = folder / "config.toml"
     # MAILBATON_TEST_DATABASE_URL puts every test's database on PostgreSQL.
     db_url = db_url or testdb.fresh_url()
-    config.write_text(
-        CONFIG.format(
-            host=server.host,
-            imap=server.imap_port,
-            smtp=server.smtp_port,
-            password=server.password,
-            plus="true" if plus else "false",
-            idle_renew=IDLE_RENEW.get(server.name, ""),
-            db=db_url or f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
-            templates=(ROOT / "mailbaton" / "templates").as_posix(),
-            escalation=escalation,
-            protocol=protocol,
-        )
+    text = CONFIG.format(
+        host=server.host,
+        imap=server.imap_port,
+        smtp=server.smtp_port,
+        password=server.password,
+        plus="true" if plus else "false",
+        db=db_url or f"sqlite:///{(folder / 'mailbaton.db').as_posix()}",
+        templates=(ROOT / "mailbaton" / "templates").as_posix(),
+        escalation=escalation,
+        protocol=protocol,
     )
+    # In the [mailbox] table: its timeout is the first.
+    text = text.replace("timeout = 10\n", IDLE_RENEW.get(server.name, "") + "timeout = 10\n", 1)
+    config.write_text(text)
     if db_url is None:
         _new_database(folder / "mailbaton.db")
     settings = load(config)
